@@ -21,7 +21,9 @@ export function motoAvailable(python = "python3"): boolean {
  * Starts `python3 -m moto.server` on a free loopback port and waits until it answers.
  * The caller owns the process: call stop() (tests: in afterAll).
  */
-export async function startMoto(options: { python?: string; readyTimeoutMs?: number } = {}): Promise<MotoServer> {
+export async function startMoto(
+  options: { python?: string; readyTimeoutMs?: number } = {},
+): Promise<MotoServer> {
   const python = options.python ?? "python3";
   const port = await freeLoopbackPort();
   const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {

@@ -48,6 +48,8 @@ export interface BalancerState {
    * than every later one): a give-back is sized for the highest load of that period, not just the newest.
    */
   recentPeaks?: { at: string; load: number }[];
+  /** The hold being reported (no-data or a blocking guard): posted to Slack once per episode. */
+  heldEpisode?: string;
   /** Since when metrics have been insufficient (one Slack message per episode). */
   noDataSince?: string;
 }

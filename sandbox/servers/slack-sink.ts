@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SlackCall {
+  method: string;
+  /** Form fields or JSON body; JSON-encoded fields (attachments, blocks) are decoded. */
+  body: Record<string, unknown>;
+  at: Date;
+}
+
+export interface SlackSink {
+  /** Give this to WebClient as `slackApiUrl`. */
+  readonly apiUrl: string;
+  readonly calls: SlackCall[];
+  /** Make the next calls fail like a Slack outage: HTTP status to answer with, or "hang". */
+  failNext(count: number, mode: number | "hang"): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A local stand-in for the Slack Web API that records every call and answers like Slack does
+ * (`{ ok: true, ts, channel }`), so tests and the sandbox use the real @slack/web-api client.
+ */
+export async function startSlackSink(): Promise<SlackSink> {
+  const calls: SlackCall[] = [];
+  let failures: { count: number; mode: number | "hang" } = { count: 0, mode: 500 };
+  let counter = 0;
+  const hanging = new Set<ServerResponse>();
+  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0] ?? "";
+    const body = decode(await readBody(request), request.headers["content-type"] ?? "");
+    if (failures.count > 0) {
+      failures.count -= 1;
+      if (failures.mode === "hang") {
+        hanging.add(response);
+        return;
+      }
+      response.writeHead(failures.mode, failures.mode === 429 ? { "retry-after": "30" } : {});
+      response.end("slack is down");
+      return;
+    }
+    calls.push({ method, body, at: new Date() });
+    counter += 1;
+    const ts =
+      typeof body.ts === "string"
+        ? body.ts
+        : `${1_700_000_000 + counter}.${String(counter).padStart(6, "0")}`;
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ ok: true, ts, channel: body.channel ?? "C0SANDBOX", message: { ts } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+    calls,
+    failNext(count, mode) {
+      failures = { count, mode };
+    },
+    async stop() {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function decode(text: string, contentType: string): Record<string, unknown> {
+  if (text === "") return {};
+  if (contentType.includes("application/json")) return JSON.parse(text) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    out[key] = value.startsWith("[") || value.startsWith("{") ? safeJson(value) : value;
+  }
+  return out;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,36 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { SSMClient } from "@aws-sdk/client-ssm";
+
+/**
+ * The one place that builds AWS SDK clients. Endpoints come from the standard settings
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), so the same code runs against AWS, moto or the
+ * sandbox. Short timeouts: a hung connection must fail over to a retry while the Lambda has time left.
+ */
+export interface ClientOptions {
+  region: string;
+  /** Tests pass moto's URL explicitly instead of relying on the environment. */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+const common = (options: ClientOptions) => ({
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  ...(options.credentials ? { credentials: options.credentials } : {}),
+});
+
+/** CloudFront publishes its metrics in us-east-1 whatever region the stack runs in. */
+export function createCloudFrontMetricsClient(options: ClientOptions): CloudWatchClient {
+  return new CloudWatchClient({ ...common(options), region: "us-east-1" });
+}
+
+export function createRoute53Client(options: ClientOptions): Route53Client {
+  // Route 53 is global; its API lives in us-east-1.
+  return new Route53Client({ ...common(options), region: "us-east-1" });
+}
+
+export function createSsmClient(options: ClientOptions): SSMClient {
+  return new SSMClient({ ...common(options), region: options.region });
+}

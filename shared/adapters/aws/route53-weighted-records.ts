@@ -1,0 +1,175 @@
+import {
+  type Change,
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+} from "@aws-sdk/client-route-53";
+import { AwsCallError } from "../../errors";
+import type {
+  RecordSetRef,
+  SubmittedChange,
+  WeightedRecord,
+  WeightedRecords,
+} from "../../ports/weighted-records";
+import { retryTransient } from "./retry";
+
+export interface Route53Options {
+  /** Remaining time budget of the invocation: no retry or poll starts after it. */
+  deadline: () => Date;
+  pollIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const MAX_PAGES = 20;
+
+export function createRoute53WeightedRecords(
+  client: Route53Client,
+  options: Route53Options,
+): WeightedRecords {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return {
+    async read(ref) {
+      const found = new Map<string, WeightedRecord>();
+      let start: { name?: string; type?: string; identifier?: string } = { name: ref.name, type: ref.type };
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const out = await client.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: ref.hostedZoneId,
+            StartRecordName: start.name,
+            StartRecordType: start.type as never,
+            StartRecordIdentifier: start.identifier,
+          }),
+        );
+        let passed = false;
+        for (const set of out.ResourceRecordSets ?? []) {
+          if (normalise(set.Name) !== ref.name || set.Type !== ref.type) {
+            // Sets come in name order: once we are past our name there is nothing more to find.
+            if (found.size > 0 || normalise(set.Name) > ref.name) passed = true;
+            continue;
+          }
+          if (set.SetIdentifier === undefined) continue;
+          // moto ignores StartRecordIdentifier, so a page can repeat records: key by SetIdentifier.
+          found.set(set.SetIdentifier, toWeighted(set, ref));
+        }
+        if (passed || !out.IsTruncated) break;
+        const next = {
+          name: out.NextRecordName,
+          type: out.NextRecordType,
+          identifier: out.NextRecordIdentifier,
+        };
+        if (next.name === start.name && next.type === start.type && next.identifier === start.identifier)
+          break;
+        start = next;
+      }
+      return [...found.values()];
+    },
+
+    async apply(updates) {
+      const byZone = new Map<string, Change[]>();
+      for (const update of updates) {
+        const changes = byZone.get(update.ref.hostedZoneId) ?? [];
+        for (const record of update.records)
+          changes.push({ Action: "UPSERT", ResourceRecordSet: toRoute53(record, update.ref) });
+        byZone.set(update.ref.hostedZoneId, changes);
+      }
+      const submitted: SubmittedChange[] = [];
+      for (const [hostedZoneId, changes] of byZone) {
+        if (changes.length === 0) continue;
+        const out = await retryTransient(
+          () =>
+            client.send(
+              new ChangeResourceRecordSetsCommand({
+                HostedZoneId: hostedZoneId,
+                ChangeBatch: { Comment: "traffic-autopilot origin balancer", Changes: changes },
+              }),
+            ),
+          {
+            attempts: 5,
+            baseDelayMs: 200,
+            deadline: options.deadline(),
+            what: `Route 53 change in ${hostedZoneId}`,
+          },
+        );
+        const info = out.ChangeInfo;
+        if (info?.Id === undefined)
+          throw new AwsCallError(`Route 53 returned no change id for ${hostedZoneId}`);
+        submitted.push({
+          hostedZoneId,
+          changeId: info.Id,
+          status: info.Status === "INSYNC" ? "INSYNC" : "PENDING",
+        });
+      }
+      return submitted;
+    },
+
+    async waitInSync(changeId, deadline) {
+      let status: "PENDING" | "INSYNC" = "PENDING";
+      const interval = options.pollIntervalMs ?? 2_000;
+      // Bounded by the deadline and by a count, whichever comes first.
+      for (let poll = 0; poll < 300; poll++) {
+        const out = await retryTransient(() => client.send(new GetChangeCommand({ Id: changeId })), {
+          attempts: 3,
+          baseDelayMs: 200,
+          deadline,
+          what: `Route 53 GetChange ${changeId}`,
+        });
+        status = out.ChangeInfo?.Status === "INSYNC" ? "INSYNC" : "PENDING";
+        if (status === "INSYNC" || Date.now() + interval >= deadline.getTime()) break;
+        await sleep(interval);
+      }
+      return status;
+    },
+  };
+}
+
+function normalise(name: string | undefined): string {
+  const lower = (name ?? "").toLowerCase();
+  return lower.endsWith(".") ? lower : `${lower}.`;
+}
+
+function toWeighted(set: ResourceRecordSet, ref: RecordSetRef): WeightedRecord {
+  // Weight 0 is a valid weight; only a missing Weight means the record is not weighted.
+  if (set.Weight === undefined) {
+    throw new AwsCallError(`${ref.name} ${ref.type} "${set.SetIdentifier}" is not a weighted record`);
+  }
+  return {
+    setIdentifier: set.SetIdentifier as string,
+    weight: set.Weight,
+    ...(set.TTL !== undefined ? { ttl: set.TTL } : {}),
+    ...(set.ResourceRecords ? { values: set.ResourceRecords.map((r) => r.Value ?? "") } : {}),
+    ...(set.AliasTarget
+      ? {
+          aliasTarget: {
+            hostedZoneId: set.AliasTarget.HostedZoneId ?? "",
+            dnsName: set.AliasTarget.DNSName ?? "",
+            evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth ?? false,
+          },
+        }
+      : {}),
+    ...(set.HealthCheckId ? { healthCheckId: set.HealthCheckId } : {}),
+  };
+}
+
+/** Writes back exactly what was read (TTL, values or alias, health check): only the weight differs. */
+function toRoute53(record: WeightedRecord, ref: RecordSetRef): ResourceRecordSet {
+  return {
+    Name: ref.name,
+    Type: ref.type,
+    SetIdentifier: record.setIdentifier,
+    Weight: record.weight,
+    ...(record.ttl !== undefined ? { TTL: record.ttl } : {}),
+    ...(record.values ? { ResourceRecords: record.values.map((Value) => ({ Value })) } : {}),
+    ...(record.aliasTarget
+      ? {
+          AliasTarget: {
+            HostedZoneId: record.aliasTarget.hostedZoneId,
+            DNSName: record.aliasTarget.dnsName,
+            EvaluateTargetHealth: record.aliasTarget.evaluateTargetHealth,
+          },
+        }
+      : {}),
+    ...(record.healthCheckId ? { HealthCheckId: record.healthCheckId } : {}),
+  };
+}

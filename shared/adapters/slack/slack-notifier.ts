@@ -1,0 +1,49 @@
+import type { WebClient } from "@slack/web-api";
+import type { ChatMessage } from "../../domain/messages/chat-message";
+import { SEVERITY_COLOUR } from "../../domain/messages/chat-message";
+import type { Notifier, NotifyResult } from "../../ports/notifier";
+import type { Logger } from "../../runtime/logger";
+
+/**
+ * Posts decisions to one channel. Errors are logged and returned, never thrown: Slack being down must
+ * not block or reverse an action. The client must be built with a short timeout and retryConfig
+ * (the library's default retries for 30 minutes).
+ */
+export function createSlackNotifier(client: WebClient, channel: string, logger: Logger): Notifier {
+  const attachments = (message: ChatMessage) => [
+    { color: SEVERITY_COLOUR[message.severity], blocks: message.blocks },
+  ];
+  const failed = (action: string, error: unknown): NotifyResult => {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    logger.warn("slack call failed; the decision stands and is logged", { action, error: text });
+    return { ok: false, error: text };
+  };
+  return {
+    async post(message, options = {}) {
+      try {
+        const out = await client.chat.postMessage({
+          channel,
+          text: message.text,
+          attachments: attachments(message),
+          ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+        });
+        return out.ts ? { ok: true, ts: out.ts } : { ok: false, error: "Slack returned no ts" };
+      } catch (error) {
+        return failed("chat.postMessage", error);
+      }
+    },
+    async update(ts, message) {
+      try {
+        const out = await client.chat.update({
+          channel,
+          ts,
+          text: message.text,
+          attachments: attachments(message),
+        });
+        return { ok: true, ts: out.ts ?? ts };
+      } catch (error) {
+        return failed("chat.update", error);
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { LogLevel, WebClient } from "@slack/web-api";
+import { createSsmClient } from "./adapters/aws/clients";
+import { readSecret } from "./adapters/aws/ssm-state-store";
+import { createSlackNotifier } from "./adapters/slack/slack-notifier";
+import { parseStageConfig, type StageConfig } from "./config/stage-config";
+import type { Notifier } from "./ports/notifier";
+import { type FunctionEnvironment, readEnvironment } from "./runtime/environment";
+import { createLogger, type Logger } from "./runtime/logger";
+
+/** What every function builds once per cold start: environment, validated config, logger, SSM, Slack. */
+export interface ColdStart {
+  env: FunctionEnvironment;
+  config: StageConfig;
+  logger: Logger;
+  ssm: SSMClient;
+  notifier: Notifier;
+}
+
+export async function coldStart(
+  service: string,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Promise<ColdStart> {
+  const env = readEnvironment(processEnv);
+  const config = parseStageConfig(readFileSync(env.configFile, "utf8"), env.configFile);
+  const logger = createLogger({ base: { service, stage: config.stage }, level: env.logLevel });
+  const ssm = createSsmClient({ region: config.region });
+  const token = await readSecret(ssm, config.slack.tokenParameter);
+  const notifier = createSlackNotifier(
+    createSlackClient(token, config.slack.timeoutMs, env.slackApiUrl),
+    config.slack.channel,
+    logger,
+  );
+  return { env, config, logger, ssm, notifier };
+}
+
+/**
+ * A Slack client that gives up quickly: one retry, short timeouts, rate-limited calls rejected instead
+ * of waited out. Its default retry policy keeps trying for 30 minutes, longer than any Lambda lives.
+ */
+export function createSlackClient(token: string, timeoutMs: number, slackApiUrl?: string): WebClient {
+  return new WebClient(token, {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    timeout: timeoutMs,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300, randomize: true },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  });
+}

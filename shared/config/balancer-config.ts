@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { dnsNameSchema, hostedZoneIdSchema, modeSchema, scheduleSchema } from "./common";
+
+const utilisation = z.number().gt(0).lte(1);
+
+const originSchema = z.strictObject({
+  setIdentifier: z.string().min(1).max(128),
+  /** Origin requests per minute; omit for the elastic origin (last only). */
+  capacity: z.number().int().positive().optional(),
+  targetUtilisation: utilisation.default(0.85),
+});
+
+/** Defaults chosen on the four backtest traces and explained in the README's policy section. */
+export const balancerPolicySchema = z
+  .strictObject({
+    engageUtilisation: utilisation.default(0.95),
+    releaseUtilisation: utilisation.default(0.7),
+    releaseAfterMinutes: z.number().int().min(1).max(1440).default(30),
+    releaseStepUtilisation: utilisation.default(0.25),
+    cooldownMinutes: z.number().int().min(0).max(1440).default(5),
+    maxChangesPerHour: z.number().int().min(1).max(60).default(6),
+    reversalGuardMinutes: z.number().int().min(0).max(1440).default(15),
+    deadBandShare: z.number().min(0).max(0.5).default(0.05),
+    minWeight: z.number().int().min(0).max(50).default(1),
+    forecastHorizonMinutes: z.number().min(0).max(60).default(5),
+    noiseMargin: z.number().min(0).max(5).default(1.5),
+  })
+  .refine((p) => p.releaseUtilisation < p.engageUtilisation, {
+    message: "releaseUtilisation must be below engageUtilisation (hysteresis)",
+    path: ["releaseUtilisation"],
+  });
+
+const metricsSchema = z
+  .strictObject({
+    windowMinutes: z.number().int().min(3).max(60).default(10),
+    settleMinutes: z.number().int().min(0).max(10).default(2),
+    minDatapoints: z.number().int().min(1).max(60).default(5),
+  })
+  .refine((m) => m.minDatapoints <= m.windowMinutes, {
+    message: "minDatapoints cannot exceed windowMinutes",
+    path: ["minDatapoints"],
+  });
+
+export const poolSchema = z
+  .strictObject({
+    /** Short name used in state parameters, logs and Slack. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes"),
+    record: z.strictObject({
+      hostedZoneId: hostedZoneIdSchema,
+      name: dnsNameSchema,
+      type: z.enum(["A", "AAAA", "CNAME"]),
+    }),
+    /** CloudFront distributions whose cache misses reach these origins; their loads add up. */
+    distributions: z
+      .array(z.string().regex(/^E[A-Z0-9]{5,20}$/, "must be a CloudFront distribution id"))
+      .min(1),
+    metrics: metricsSchema.default({ windowMinutes: 10, settleMinutes: 2, minDatapoints: 5 }),
+    /** Cost order: cheapest first. */
+    origins: z.array(originSchema).min(2),
+    policy: balancerPolicySchema.default(balancerPolicySchema.parse({})),
+  })
+  .superRefine((pool, ctx) => {
+    pool.origins.forEach((origin, index) => {
+      if (origin.capacity === undefined && index !== pool.origins.length - 1) {
+        ctx.addIssue({
+          code: "custom",
+          message: "only the last (costliest) origin may omit capacity",
+          path: ["origins", index, "capacity"],
+        });
+      }
+    });
+    const ids = pool.origins.map((o) => o.setIdentifier);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: "custom", message: "setIdentifier values must be unique", path: ["origins"] });
+    }
+  });
+
+export const originBalancerSchema = z.strictObject({
+  mode: modeSchema.exclude(["plan"]).default("auto"),
+  schedule: scheduleSchema.default("rate(1 minute)"),
+  pools: z.array(poolSchema).min(1),
+});
+
+export type PoolConfig = z.infer<typeof poolSchema>;
+export type OriginBalancerConfig = z.infer<typeof originBalancerSchema>;

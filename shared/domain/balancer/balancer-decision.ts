@@ -1,0 +1,124 @@
+import type { Decision, Mode, Outcome, Severity, Trigger } from "../decision";
+import type { ExcludedMinute } from "./cache-miss-load";
+import type { LoadForecast } from "./load-forecast";
+import type { BalancerPlan } from "./plan-weights";
+import type { BalancerState, LoadSample, OriginSpec, Weights } from "./types";
+import { weightsToShares } from "./weights";
+
+export interface BalancerObserved {
+  samples: LoadSample[];
+  excluded: ExcludedMinute[];
+  forecast?: LoadForecast;
+  projectedLoad?: Record<string, number>;
+  origins: OriginSpec[];
+}
+
+export interface WeightsState {
+  weights: Weights;
+  shares: Record<string, number>;
+}
+
+export type BalancerDecision = Decision<BalancerObserved, WeightsState>;
+
+/** What the workflow learned when it tried to apply the plan. */
+export type ApplyResult =
+  | { kind: "not-attempted" }
+  | { kind: "applied"; changeId: string; status: "PENDING" | "INSYNC" }
+  | { kind: "failed"; error: { name: string; message: string; cause?: string } };
+
+/** Builds the Decision record of one pool's evaluation. Pure. */
+export function balancerDecision(args: {
+  target: string;
+  trigger: Trigger;
+  now: Date;
+  mode: Mode;
+  plan: BalancerPlan;
+  observed: BalancerObserved;
+  applied: ApplyResult;
+}): BalancerDecision {
+  const { plan, applied, mode } = args;
+  const outcome: Outcome =
+    applied.kind === "failed"
+      ? "failed"
+      : applied.kind === "applied"
+        ? "applied"
+        : plan.changed
+          ? "dry-run"
+          : plan.rule === "steady" || plan.rule === "within-band" || plan.rule === "release-wait"
+            ? "unchanged"
+            : "held";
+  const after = outcome === "applied" ? plan.after : plan.before;
+  const severity: Severity =
+    outcome === "failed"
+      ? "critical"
+      : plan.urgent || plan.rule === "no-data" || blocked(plan)
+        ? "warn"
+        : "info";
+  return {
+    automation: "origin-balancer",
+    target: args.target,
+    trigger: args.trigger,
+    at: args.now.toISOString(),
+    mode,
+    rule: plan.rule,
+    headline: headline(args.target, plan, outcome),
+    observed: args.observed,
+    before: { weights: plan.before, shares: weightsToShares(plan.before) },
+    after: { weights: after, shares: weightsToShares(after) },
+    guards: plan.guards,
+    outcome,
+    severity,
+    ...(applied.kind === "applied"
+      ? { change: { route53ChangeId: applied.changeId, status: applied.status } }
+      : {}),
+    ...(applied.kind === "failed" ? { error: applied.error } : {}),
+  };
+}
+
+function blocked(plan: BalancerPlan): boolean {
+  return plan.guards.some(
+    (g) => g.verdict === "blocked" && g.name !== "release-wait" && g.name !== "dead-band",
+  );
+}
+
+function headline(target: string, plan: BalancerPlan, outcome: Outcome): string {
+  const split = (w: Weights) =>
+    Object.entries(weightsToShares(w))
+      .map(([id, share]) => `${id} ${Math.round(share * 100)}%`)
+      .join(" / ");
+  switch (outcome) {
+    case "applied":
+      return `${target}: ${plan.rule === "offload" ? "moved load off" : "gave load back"} — ${split(plan.before)} → ${split(plan.after)} (${plan.reason})`;
+    case "dry-run":
+      return `${target}: dry run — would ${plan.rule === "offload" ? "move load off" : "give load back"}: ${split(plan.before)} → ${split(plan.after)} (${plan.reason})`;
+    case "failed":
+      return `${target}: weight change FAILED, still ${split(plan.before)} — see thread`;
+    default: {
+      const guard = plan.guards.find((g) => g.verdict === "blocked");
+      if (plan.rule === "no-data")
+        return `${target}: no usable metrics — holding ${split(plan.before)} (${plan.reason})`;
+      return guard
+        ? `${target}: change held by ${guard.name} — ${guard.detail}; keeping ${split(plan.before)}`
+        : `${target}: ${plan.reason}; keeping ${split(plan.before)}`;
+    }
+  }
+}
+
+/**
+ * Which evaluations reach Slack: changes, dry-run changes and failures always; a hold (no data, a
+ * blocking guard) once per episode; unchanged evaluations only log. Returns the episode to remember.
+ */
+export function slackWorthiness(
+  decision: BalancerDecision,
+  previous: BalancerState,
+): { post: boolean; heldEpisode?: string } {
+  if (decision.outcome === "applied" || decision.outcome === "dry-run" || decision.outcome === "failed") {
+    return { post: true };
+  }
+  const guard = decision.guards.find(
+    (g) => g.verdict === "blocked" && g.name !== "release-wait" && g.name !== "dead-band",
+  );
+  const episode = decision.rule === "no-data" ? "no-data" : guard ? `guard:${guard.name}` : undefined;
+  if (episode === undefined) return { post: false };
+  return { post: episode !== previous.heldEpisode, heldEpisode: episode };
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import type { Trigger } from "../domain/decision";
+import { InvalidEventError } from "../errors";
+
+/** EventBridge "Scheduled Event" as AWS delivers it to a Lambda target. */
+const scheduledEventSchema = z.object({
+  version: z.literal("0"),
+  id: z.string().min(1),
+  "detail-type": z.literal("Scheduled Event"),
+  source: z.literal("aws.events"),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+/** Parses a schedule trigger; anything else is an InvalidEventError naming what is wrong. */
+export function parseScheduleEvent(event: unknown): Trigger {
+  const result = scheduledEventSchema.safeParse(event);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`)
+      .join("; ");
+    throw new InvalidEventError(`not an EventBridge Scheduled Event: ${problems}`);
+  }
+  return { kind: "schedule", source: result.data.resources[0] ?? result.data.id, at: result.data.time };
+}

@@ -1,0 +1,21 @@
+import type { Decision } from "../domain/decision";
+import type { ChatMessage } from "../domain/messages/chat-message";
+import type { Notifier, NotifyResult } from "../ports/notifier";
+import { decisionMetric } from "../runtime/emf";
+import type { Logger } from "../runtime/logger";
+
+/**
+ * Records a Decision: one structured log line, one EMF metric document, and (when worth it) one Slack
+ * message. Slack comes last and its failure is only logged: the action already stands.
+ */
+export async function recordDecision(
+  decision: Decision,
+  deps: { logger: Logger; notifier: Notifier },
+  slack: { post: boolean; message: ChatMessage; threadTs?: string },
+  metricValues: Record<string, number> = {},
+): Promise<NotifyResult | undefined> {
+  deps.logger.info("decision", { decision });
+  deps.logger.raw(decisionMetric(decision, metricValues));
+  if (!slack.post) return undefined;
+  return deps.notifier.post(slack.message, slack.threadTs ? { threadTs: slack.threadTs } : {});
+}
