@@ -39,7 +39,10 @@ export function createLogger(options: {
     info: log("info"),
     warn: log("warn"),
     error: log("error"),
-    raw: (line) => write(JSON.stringify(line, errorReplacer)),
+    // Metric documents are info-level: a quieter logger (the sandbox's) drops them too.
+    raw: (line) => {
+      if (ORDER.info >= min) write(JSON.stringify(line, errorReplacer));
+    },
     child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
   };
 }

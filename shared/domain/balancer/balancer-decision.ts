@@ -44,9 +44,9 @@ export function balancerDecision(args: {
         ? "applied"
         : plan.changed
           ? "dry-run"
-          : plan.rule === "steady" || plan.rule === "within-band" || plan.rule === "release-wait"
-            ? "unchanged"
-            : "held";
+          : plan.rule === "no-data" || blocked(plan)
+            ? "held"
+            : "unchanged";
   const after = outcome === "applied" ? plan.after : plan.before;
   const severity: Severity =
     outcome === "failed"

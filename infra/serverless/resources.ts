@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
+import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer-policy";
+import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
+
+export const SERVICE = "traffic-autopilot";
+
+/** Reads and validates config/<stage>.yml: `serverless package` fails here, listing every bad key. */
+export function loadStage(stage: string, root = path.resolve(__dirname, "../..")): StageConfig {
+  const file = path.join(root, "config", `${stage}.yml`);
+  return parseStageConfig(readFileSync(file, "utf8"), `config/${stage}.yml`);
+}
+
+interface FunctionRole {
+  functionName: string;
+  logicalId: string;
+  statements: PolicyStatement[];
+}
+
+/** One role per function: its own log group only, plus the statements of its policy module. */
+export function functionRoles(config: StageConfig): FunctionRole[] {
+  const ctx = CLOUDFORMATION_ARN_CONTEXT(config.stage);
+  const shared = { parameterPrefix: config.parameterPrefix, slackTokenParameter: config.slack.tokenParameter };
+  const roles: FunctionRole[] = [];
+  if (config.originBalancer) {
+    roles.push({
+      functionName: "origin-balancer",
+      logicalId: "OriginBalancerRole",
+      statements: originBalancerPolicy(config.originBalancer, ctx, shared),
+    });
+  }
+  return roles;
+}
+
+/** CloudFormation resources for the roles; every ARN string goes through Fn::Sub for pseudo parameters. */
+export function roleResources(config: StageConfig): Record<string, unknown> {
+  const resources: Record<string, unknown> = {};
+  for (const role of functionRoles(config)) {
+    const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${SERVICE}-${config.stage}-${role.functionName}`;
+    const statements: PolicyStatement[] = [
+      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup}:*` },
+      ...role.statements,
+    ];
+    resources[role.logicalId] = {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        },
+        Policies: [
+          {
+            PolicyName: `${role.functionName}-least-privilege`,
+            PolicyDocument: { Version: "2012-10-17", Statement: statements.map(substitute) },
+          },
+        ],
+      },
+    };
+  }
+  return resources;
+}
+
+function substitute(statement: PolicyStatement): Record<string, unknown> {
+  const sub = (arn: string) => (arn.includes("${") ? { "Fn::Sub": arn } : arn);
+  const resource = Array.isArray(statement.Resource) ? statement.Resource.map(sub) : sub(statement.Resource);
+  return { ...statement, Resource: resource };
+}
