@@ -10,13 +10,13 @@ import path from "node:path";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import type { Context } from "aws-lambda";
-import { createRoute53Client, createSsmClient } from "../shared/adapters/aws/clients";
-import { createHandler } from "../functions/origin-balancer/handler";
 import { createOriginBalancerRuntime } from "../functions/origin-balancer/deps";
+import { createHandler } from "../functions/origin-balancer/handler";
+import { createRoute53Client, createSsmClient } from "../shared/adapters/aws/clients";
 import { parseTrace } from "../tools/backtest/trace";
+import { putCloudFrontMetrics, seedWeightedRecords } from "./seed/balancer-world";
 import { MOTO_INSTALL_HINT, motoAvailable, startMoto } from "./servers/moto-server";
 import { startSlackSink } from "./servers/slack-sink";
-import { putCloudFrontMetrics, seedWeightedRecords } from "./seed/balancer-world";
 
 const root = path.resolve(__dirname, "..");
 const TRACE = path.join(root, "test/fixtures/traces/sale-spike.csv");
@@ -52,30 +52,56 @@ async function main(): Promise<number> {
     const options = { region: "eu-west-1" };
     const ssm = createSsmClient(options);
     await ssm.send(
-      new PutParameterCommand({ Name: "/traffic-autopilot/sandbox/slack-token", Value: "xoxb-sandbox", Type: "SecureString" }),
+      new PutParameterCommand({
+        Name: "/traffic-autopilot/sandbox/slack-token",
+        Value: "xoxb-sandbox",
+        Type: "SecureString",
+      }),
     );
-    const { hostedZoneId } = await seedWeightedRecords(createRoute53Client(options), "sandbox.example.com", "img-origin.sandbox.example.com", [
-      { setIdentifier: "primary", weight: 254, value: "primary.origins.example.net", ttl: 60, withHealthCheck: true },
-      { setIdentifier: "elastic", weight: 1, value: "elastic.origins.example.net", ttl: 60 },
-    ]);
+    const { hostedZoneId } = await seedWeightedRecords(
+      createRoute53Client(options),
+      "sandbox.example.com",
+      "img-origin.sandbox.example.com",
+      [
+        {
+          setIdentifier: "primary",
+          weight: 254,
+          value: "primary.origins.example.net",
+          ttl: 60,
+          withHealthCheck: true,
+        },
+        { setIdentifier: "elastic", weight: 1, value: "elastic.origins.example.net", ttl: 60 },
+      ],
+    );
     const configFile = path.join(workdir, "sandbox.yml");
-    writeFileSync(configFile, readFileSync(path.join(root, "config/sandbox.yml"), "utf8").replaceAll("Z0SANDBOX0001", hostedZoneId));
+    writeFileSync(
+      configFile,
+      readFileSync(path.join(root, "config/sandbox.yml"), "utf8").replaceAll("Z0SANDBOX0001", hostedZoneId),
+    );
     process.env.CONFIG_FILE = configFile;
 
     // CloudWatch (and moto) refuse datapoints older than two weeks: replay the trace's minutes on the
     // last hours of today's clock, keeping their time of day in the timeline output.
     const trace = parseTrace(readFileSync(TRACE, "utf8"), "sale-spike.csv");
-    const shift = Math.floor(Date.now() / 60_000) * 60_000 - (LAST_MINUTE + 1) * 60_000 - Date.parse(trace[0]?.minute ?? "");
+    const shift =
+      Math.floor(Date.now() / 60_000) * 60_000 -
+      (LAST_MINUTE + 1) * 60_000 -
+      Date.parse(trace[0]?.minute ?? "");
     const replayed = (minute: number) => new Date(Date.parse(trace[minute]?.minute ?? "") + shift);
     await putCloudFrontMetrics(
       // moto cannot read the gzipped bodies the SDK sends for larger PutMetricData calls.
       new CloudWatchClient({ region: "us-east-1", disableRequestCompression: true }),
       "E2SANDBOX0001",
-      trace.slice(FIRST_MINUTE - 15, LAST_MINUTE).map((row, i) => ({ ...row, minute: replayed(FIRST_MINUTE - 15 + i) })),
+      trace
+        .slice(FIRST_MINUTE - 15, LAST_MINUTE)
+        .map((row, i) => ({ ...row, minute: replayed(FIRST_MINUTE - 15 + i) })),
     );
     let clock = replayed(FIRST_MINUTE);
     const runtime = await createOriginBalancerRuntime();
-    const handler = createHandler(async () => ({ ...runtime, deps: (ctx) => ({ ...runtime.deps(ctx), now: () => clock }) }));
+    const handler = createHandler(async () => ({
+      ...runtime,
+      deps: (ctx) => ({ ...runtime.deps(ctx), now: () => clock }),
+    }));
     const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 
     console.log(`sandbox: moto ${moto.url}, Slack sink ${slack.apiUrl}, zone ${hostedZoneId}`);
@@ -96,13 +122,17 @@ async function main(): Promise<number> {
       ["weights moved to the elastic origin during the spike", applied.some((a) => a.primary < 100)],
       [
         "the primary carried under a third of the load at the sale's peak",
-        applied.some((a) => a.at >= "2026-11-02T20:00:00Z" && a.at < "2026-11-02T20:15:00Z" && a.primary < 85),
+        applied.some(
+          (a) => a.at >= "2026-11-02T20:00:00Z" && a.at < "2026-11-02T20:15:00Z" && a.primary < 85,
+        ),
       ],
       ["every applied change was posted to Slack", posts >= applied.length && applied.length > 0],
     ];
     console.log("");
     for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"}  ${name}`);
-    console.log(`\n${applied.length} weight changes, ${posts} Slack messages, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `\n${applied.length} weight changes, ${posts} Slack messages, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return checks.every(([, ok]) => ok) ? 0 : 1;
   } catch (error) {
     console.error(`moto log (last lines):\n${moto.log().split("\n").slice(-15).join("\n")}`);

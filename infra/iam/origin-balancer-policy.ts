@@ -16,9 +16,17 @@ export function policyStatements(
   return [
     // GetMetricData supports no resource-level permissions: AWS requires "*" here.
     { Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" },
-    { Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"], Resource: zones },
+    {
+      Effect: "Allow",
+      Action: ["route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"],
+      Resource: zones,
+    },
     { Effect: "Allow", Action: ["route53:GetChange"], Resource: `arn:${ctx.partition}:route53:::change/*` },
-    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ssmParameterArn(ctx, shared.slackTokenParameter) },
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
+    },
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter"],

@@ -21,7 +21,10 @@ interface FunctionRole {
 /** One role per function: its own log group only, plus the statements of its policy module. */
 export function functionRoles(config: StageConfig): FunctionRole[] {
   const ctx = CLOUDFORMATION_ARN_CONTEXT(config.stage);
-  const shared = { parameterPrefix: config.parameterPrefix, slackTokenParameter: config.slack.tokenParameter };
+  const shared = {
+    parameterPrefix: config.parameterPrefix,
+    slackTokenParameter: config.slack.tokenParameter,
+  };
   const roles: FunctionRole[] = [];
   if (config.originBalancer) {
     roles.push({
@@ -47,7 +50,9 @@ export function roleResources(config: StageConfig): Record<string, unknown> {
       Properties: {
         AssumeRolePolicyDocument: {
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
         },
         Policies: [
           {

@@ -59,14 +59,17 @@ describe("the packaged CloudFormation template", () => {
     const token = statements.find((s) => s.Action.length === 1 && s.Action[0] === "ssm:GetParameter");
     expect(JSON.stringify(token?.Resource)).toContain("parameter/traffic-autopilot/sandbox/slack-token");
     const logs = statements.find((s) => s.Action.includes("logs:PutLogEvents"));
-    expect(JSON.stringify(logs?.Resource)).toContain("/aws/lambda/traffic-autopilot-sandbox-origin-balancer:*");
+    expect(JSON.stringify(logs?.Resource)).toContain(
+      "/aws/lambda/traffic-autopilot-sandbox-origin-balancer:*",
+    );
   });
 
   it("uses no wildcard actions in any role", () => {
     for (const [id, resource] of Object.entries(template.Resources)) {
       if (resource.Type !== "AWS::IAM::Role") continue;
       for (const statement of statementsOf(id)) {
-        for (const action of statement.Action) expect(action, `${id}: ${action}`).not.toMatch(/\*|^[a-z0-9-]+:\*$/);
+        for (const action of statement.Action)
+          expect(action, `${id}: ${action}`).not.toMatch(/\*|^[a-z0-9-]+:\*$/);
       }
     }
   });
@@ -84,7 +87,11 @@ describe("the packaged CloudFormation template", () => {
   it("bundles each function with its stage file and nothing else", () => {
     const zip = path.join(out, "origin-balancer.zip");
     expect(statSync(zip).size).toBeGreaterThan(10_000);
-    const listing = execFileSync("python3", ["-c", "import sys,zipfile;print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", zip])
+    const listing = execFileSync("python3", [
+      "-c",
+      "import sys,zipfile;print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
+      zip,
+    ])
       .toString()
       .split("\n")
       .filter(Boolean);

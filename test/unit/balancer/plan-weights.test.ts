@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { planWeights } from "../../../shared/domain/balancer/plan-weights";
-import type { BalancerPolicy, BalancerState, LoadSample, Weights } from "../../../shared/domain/balancer/types";
+import type {
+  BalancerPolicy,
+  BalancerState,
+  LoadSample,
+  Weights,
+} from "../../../shared/domain/balancer/types";
 import { EMPTY_BALANCER_STATE } from "../../../shared/domain/balancer/types";
 import { weightsToShares } from "../../../shared/domain/balancer/weights";
 
@@ -37,7 +42,16 @@ const PRIMARY_ONLY: Weights = { primary: 254, elastic: 1 };
 const primaryShare = (w: Weights) => weightsToShares(w).primary ?? 0;
 
 describe("planWeights", () => {
-  it.each<[string, LoadSample[], Weights, BalancerState, Partial<BalancerPolicy>, (p: ReturnType<typeof planWeights>) => void]>([
+  it.each<
+    [
+      string,
+      LoadSample[],
+      Weights,
+      BalancerState,
+      Partial<BalancerPolicy>,
+      (p: ReturnType<typeof planWeights>) => void,
+    ]
+  >([
     [
       "offloads in the first evaluation that sees a spike",
       minutes([6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 18000, 18000]),
@@ -106,7 +120,12 @@ describe("planWeights", () => {
       minutes([5200, 6900, 4800, 6100, 7000, 5000, 6500, 5400, 6800, 5600]),
       { primary: 190, elastic: 65 },
       { recentChanges: [{ at: ago(8), direction: 1 }] },
-      { origins: [{ setIdentifier: "primary", capacity: 9000, targetUtilisation: 0.85 }, { setIdentifier: "elastic", targetUtilisation: 1 }] },
+      {
+        origins: [
+          { setIdentifier: "primary", capacity: 9000, targetUtilisation: 0.85 },
+          { setIdentifier: "elastic", targetUtilisation: 1 },
+        ],
+      },
       (p) => expect(p.changed).toBe(false),
     ],
     [
@@ -184,7 +203,9 @@ describe("planWeights", () => {
       "bypasses cooldown and the hourly cap when the origin would be over capacity",
       flat(15000),
       PRIMARY_ONLY,
-      { recentChanges: Array.from({ length: 6 }, (_, i) => ({ at: ago(50 - i * 9), direction: 1 as const })) },
+      {
+        recentChanges: Array.from({ length: 6 }, (_, i) => ({ at: ago(50 - i * 9), direction: 1 as const })),
+      },
       {},
       (p) => {
         expect(p.changed).toBe(true);

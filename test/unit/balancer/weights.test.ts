@@ -6,7 +6,12 @@ import { sharesToWeights, weightsToShares } from "../../../shared/domain/balance
 describe("shares to Route 53 weights", () => {
   it.each([
     ["keeps the ratio over 255", { nke: 0.6375, gke: 0.3625 }, 1, { nke: 163, gke: 92 }],
-    ["keeps a standby origin warm with the minimum weight", { primary: 1, elastic: 0 }, 1, { primary: 254, elastic: 1 }],
+    [
+      "keeps a standby origin warm with the minimum weight",
+      { primary: 1, elastic: 0 },
+      1,
+      { primary: 254, elastic: 1 },
+    ],
     ["lets a cold standby have weight 0", { primary: 1, elastic: 0 }, 0, { primary: 255, elastic: 0 }],
     ["never returns all zeros", { a: 0, b: 0 }, 0, { a: 128, b: 127 }],
     ["splits three origins", { a: 0.5, b: 0.3, c: 0.2 }, 1, { a: 128, b: 76, c: 51 }],
@@ -66,7 +71,11 @@ describe("cache-miss load", () => {
   it("excludes a minute where any distribution lacks a series, never counting it as zero", () => {
     const hit = new Map(minutes.map((m) => [m, 91.5]));
     hit.delete(minutes[1] as string);
-    const { samples, excluded } = cacheMissLoad([series(), { ...series({ hit }), distributionId: "E2" }], minutes, 0);
+    const { samples, excluded } = cacheMissLoad(
+      [series(), { ...series({ hit }), distributionId: "E2" }],
+      minutes,
+      0,
+    );
     expect(samples).toHaveLength(4);
     expect(samples[0]?.load).toBe(12_800);
     expect(excluded[0]).toMatchObject({ minute: minutes[1], reason: "missing-series" });

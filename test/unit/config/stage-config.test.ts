@@ -47,9 +47,15 @@ describe("stage configuration", () => {
     ["YAML that does not parse", "stage: [unclosed", /not valid YAML/],
   ])("rejects %s", (_name, replacement, expected) => {
     let text = replacement ?? valid;
-    if (_name === "a capacity missing on a cheap origin") text = valid.replace("{ setIdentifier: nke, capacity: 9000, targetUtilisation: 0.85 }", "{ setIdentifier: nke }");
-    if (_name === "release above engage") text = valid.replace("releaseUtilisation: 0.7", "releaseUtilisation: 0.97");
-    if (_name === "duplicate set identifiers") text = valid.replace("{ setIdentifier: gke }", "{ setIdentifier: nke }");
+    if (_name === "a capacity missing on a cheap origin")
+      text = valid.replace(
+        "{ setIdentifier: nke, capacity: 9000, targetUtilisation: 0.85 }",
+        "{ setIdentifier: nke }",
+      );
+    if (_name === "release above engage")
+      text = valid.replace("releaseUtilisation: 0.7", "releaseUtilisation: 0.97");
+    if (_name === "duplicate set identifiers")
+      text = valid.replace("{ setIdentifier: gke }", "{ setIdentifier: nke }");
     if (_name === "an unknown top-level key") text = `${valid}\nstagee: x\n`;
     expect(problemsOf(text).join("\n")).toMatch(expected);
   });
