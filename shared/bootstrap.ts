@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { LogLevel, WebClient } from "@slack/web-api";
+import type { Context } from "aws-lambda";
 import { createSsmClient } from "./adapters/aws/clients";
 import { readSecret } from "./adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "./adapters/slack/slack-notifier";
 import { parseStageConfig, type StageConfig } from "./config/stage-config";
+import { InvalidConfigError } from "./errors";
 import type { Notifier } from "./ports/notifier";
 import { type FunctionEnvironment, readEnvironment } from "./runtime/environment";
 import { createLogger, type Logger } from "./runtime/logger";
@@ -47,4 +49,35 @@ export function createSlackClient(token: string, timeoutMs: number, slackApiUrl?
     rejectRateLimitedCalls: true,
     logLevel: LogLevel.ERROR,
   });
+}
+
+/** What a function builds once per cold start: its config section, and its ports for one invocation. */
+export interface FunctionRuntime<Config, Deps> {
+  config: Config;
+  deps: (context: Pick<Context, "getRemainingTimeInMillis">) => Deps;
+  base: ColdStart;
+}
+
+/** The function's own section of the stage config; a deployed function without one is a config error. */
+export function requireSection<
+  K extends Exclude<keyof StageConfig, "stage" | "region" | "parameterPrefix" | "slack">,
+>(base: ColdStart, key: K): NonNullable<StageConfig[K]> {
+  const section = base.config[key];
+  if (section === undefined || section === null) {
+    throw new InvalidConfigError(base.env.configFile, [
+      `${key}: section missing but the function is deployed`,
+    ]);
+  }
+  return section as NonNullable<StageConfig[K]>;
+}
+
+/**
+ * When the invocation's AWS work must be done: the Lambda time left minus a margin for recording the
+ * decision (log, state, Slack) afterwards. Retries and polls never start past it.
+ */
+export function invocationDeadline(
+  context: Pick<Context, "getRemainingTimeInMillis">,
+  recordMarginMs: number,
+): () => Date {
+  return () => new Date(Date.now() + context.getRemainingTimeInMillis() - recordMarginMs);
 }

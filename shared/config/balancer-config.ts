@@ -3,11 +3,14 @@ import { dnsNameSchema, hostedZoneIdSchema, modeSchema, scheduleSchema } from ".
 
 const utilisation = z.number().gt(0).lte(1);
 
+/** Fraction of a bounded origin's capacity the fill aims at, unless an origin says otherwise. */
+export const DEFAULT_TARGET_UTILISATION = 0.85;
+
 const originSchema = z.strictObject({
   setIdentifier: z.string().min(1).max(128),
   /** Origin requests per minute; omit for the elastic origin (last only). */
   capacity: z.number().int().positive().optional(),
-  targetUtilisation: utilisation.default(0.85),
+  targetUtilisation: utilisation.default(DEFAULT_TARGET_UTILISATION),
 });
 
 /** Defaults chosen on the four backtest traces and explained in the README's policy section. */
@@ -30,7 +33,7 @@ export const balancerPolicySchema = z
     path: ["releaseUtilisation"],
   });
 
-const metricsSchema = z
+export const metricsSchema = z
   .strictObject({
     windowMinutes: z.number().int().min(3).max(60).default(10),
     settleMinutes: z.number().int().min(0).max(10).default(2),
@@ -54,7 +57,7 @@ export const poolSchema = z
     distributions: z
       .array(z.string().regex(/^E[A-Z0-9]{5,20}$/, "must be a CloudFront distribution id"))
       .min(1),
-    metrics: metricsSchema.default({ windowMinutes: 10, settleMinutes: 2, minDatapoints: 5 }),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
     /** Cost order: cheapest first. */
     origins: z.array(originSchema).min(2),
     policy: balancerPolicySchema.default(balancerPolicySchema.parse({})),

@@ -1,4 +1,9 @@
 import { z } from "zod";
+import {
+  balancerPolicySchema,
+  DEFAULT_TARGET_UTILISATION,
+  metricsSchema,
+} from "../../shared/config/balancer-config";
 import type { BalancerPolicy, OriginSpec } from "../../shared/domain/balancer/types";
 import { InvalidConfigError } from "../../shared/errors";
 
@@ -6,26 +11,15 @@ import { InvalidConfigError } from "../../shared/errors";
 export type BalancerPolicyKnobs = Omit<BalancerPolicy, "origins">;
 
 /**
- * The knobs the backtests are scored with (they meet the goals on all four traces). They live here until
- * the stage config schema owns them; keep every default in this one file so that move is one diff.
+ * The knobs the backtests are scored with: exactly the stage config's defaults, so the backtest scores
+ * the policy a deployment runs when it sets nothing.
  */
 export const DEFAULT_BALANCER_POLICY_KNOBS: Readonly<BalancerPolicyKnobs> = Object.freeze({
-  engageUtilisation: 0.95,
-  releaseUtilisation: 0.7,
-  releaseAfterMinutes: 30,
-  releaseStepUtilisation: 0.25,
-  cooldownMinutes: 5,
-  maxChangesPerHour: 6,
-  reversalGuardMinutes: 15,
-  deadBandShare: 0.05,
-  minWeight: 1,
-  forecastHorizonMinutes: 5,
-  noiseMargin: 1.5,
-  minDatapoints: 5,
+  ...balancerPolicySchema.parse({}),
+  minDatapoints: metricsSchema.parse({}).minDatapoints,
 });
 
-/** Fraction of a bounded origin's capacity the fill aims at. */
-export const DEFAULT_TARGET_UTILISATION = 0.85;
+export { DEFAULT_TARGET_UTILISATION };
 
 /** How the simulator runs unless told otherwise (the seed rule always runs every 5 minutes). */
 export const DEFAULT_SIMULATION_OPTIONS = Object.freeze({

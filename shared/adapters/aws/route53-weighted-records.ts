@@ -1,7 +1,6 @@
 import {
   type Change,
   ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
@@ -14,6 +13,7 @@ import type {
   WeightedRecords,
 } from "../../ports/weighted-records";
 import { retryTransient } from "./retry";
+import { normaliseDnsName, waitForRoute53Change } from "./route53-change";
 
 export interface Route53Options {
   /** Remaining time budget of the invocation: no retry or poll starts after it. */
@@ -28,7 +28,6 @@ export function createRoute53WeightedRecords(
   client: Route53Client,
   options: Route53Options,
 ): WeightedRecords {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return {
     async read(ref) {
       const found = new Map<string, WeightedRecord>();
@@ -44,9 +43,9 @@ export function createRoute53WeightedRecords(
         );
         let passed = false;
         for (const set of out.ResourceRecordSets ?? []) {
-          if (normalise(set.Name) !== ref.name || set.Type !== ref.type) {
+          if (normaliseDnsName(set.Name) !== ref.name || set.Type !== ref.type) {
             // Sets come in name order: once we are past our name there is nothing more to find.
-            if (found.size > 0 || normalise(set.Name) > ref.name) passed = true;
+            if (found.size > 0 || normaliseDnsName(set.Name) > ref.name) passed = true;
             continue;
           }
           if (set.SetIdentifier === undefined) continue;
@@ -104,29 +103,8 @@ export function createRoute53WeightedRecords(
       return submitted;
     },
 
-    async waitInSync(changeId, deadline) {
-      let status: "PENDING" | "INSYNC" = "PENDING";
-      const interval = options.pollIntervalMs ?? 2_000;
-      // Bounded by the deadline and by a count, whichever comes first.
-      for (let poll = 0; poll < 300; poll++) {
-        const out = await retryTransient(() => client.send(new GetChangeCommand({ Id: changeId })), {
-          attempts: 3,
-          baseDelayMs: 200,
-          deadline,
-          what: `Route 53 GetChange ${changeId}`,
-        });
-        status = out.ChangeInfo?.Status === "INSYNC" ? "INSYNC" : "PENDING";
-        if (status === "INSYNC" || Date.now() + interval >= deadline.getTime()) break;
-        await sleep(interval);
-      }
-      return status;
-    },
+    waitInSync: (changeId, deadline) => waitForRoute53Change(client, changeId, deadline, options),
   };
-}
-
-function normalise(name: string | undefined): string {
-  const lower = (name ?? "").toLowerCase();
-  return lower.endsWith(".") ? lower : `${lower}.`;
 }
 
 function toWeighted(set: ResourceRecordSet, ref: RecordSetRef): WeightedRecord {

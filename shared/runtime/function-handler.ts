@@ -1,0 +1,41 @@
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import type { ColdStart } from "../bootstrap";
+import { errorAlert } from "./error-alert";
+import { createLogger } from "./logger";
+
+/**
+ * The one shape every function's handler has: validate the event first (a malformed event must not
+ * reach AWS), build the runtime once per cold start (and again after a failed one: bad config or a
+ * missing token is retried on the next event), run the workflow, and alert on errors.
+ */
+export function createFunctionHandler<Runtime extends { base: ColdStart }, Input, Output>(options: {
+  automation: string;
+  runtime: () => Promise<Runtime>;
+  parse: (event: unknown) => Input;
+  run: (runtime: Runtime, input: Input, context: Context) => Promise<Output>;
+}) {
+  let cached: Promise<Runtime> | undefined;
+  const load = () => {
+    cached ??= options.runtime().catch((error) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
+  let logger = createLogger({ base: { service: options.automation } });
+  return middy<unknown, Output, Error, Context>()
+    .use(
+      errorAlert({
+        automation: options.automation,
+        logger: () => logger,
+        alert: async (text) => (await load()).base.notifier.post({ text, severity: "critical", blocks: [] }),
+      }),
+    )
+    .handler(async (event, context) => {
+      const input = options.parse(event);
+      const runtime = await load();
+      logger = runtime.base.logger;
+      return options.run(runtime, input, context);
+    });
+}
