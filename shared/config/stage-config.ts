@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InvalidConfigError } from "../errors";
 import { originBalancerSchema } from "./balancer-config";
 import { ssmParameterNameSchema } from "./common";
+import { flowControlSchema } from "./flow-control-config";
 
 const slackSchema = z.strictObject({
   channel: z.string().min(1),
@@ -19,6 +20,7 @@ export const stageConfigSchema = z.strictObject({
   parameterPrefix: ssmParameterNameSchema,
   slack: slackSchema,
   originBalancer: originBalancerSchema.optional(),
+  flowControl: flowControlSchema.optional(),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

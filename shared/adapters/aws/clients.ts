@@ -1,4 +1,5 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
@@ -33,4 +34,8 @@ export function createRoute53Client(options: ClientOptions): Route53Client {
 
 export function createSsmClient(options: ClientOptions): SSMClient {
   return new SSMClient({ ...common(options), region: options.region });
+}
+
+export function createEc2Client(options: ClientOptions): EC2Client {
+  return new EC2Client({ ...common(options), region: options.region });
 }

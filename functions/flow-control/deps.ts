@@ -1,0 +1,40 @@
+import { createEc2Client } from "../../shared/adapters/aws/clients";
+import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
+import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
+import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
+import type { FlowControlConfig } from "../../shared/config/flow-control-config";
+import type { FlowControlDeps } from "../../shared/workflows/control-flow";
+
+export type FlowControlRuntime = FunctionRuntime<FlowControlConfig, FlowControlDeps>;
+
+/** Leave this much of the invocation for recording the decision (log, state, Slack) after the polling. */
+const RECORD_MARGIN_MS = 8_000;
+
+/** Built once per cold start; clients come from the one shared factory. */
+export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
+  const base = await coldStart("flow-control");
+  const config = requireSection(base, "flowControl");
+  const ec2 = createEc2Client({ region: base.config.region });
+  const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  return {
+    config,
+    base,
+    deps: (context) => {
+      const deadline = invocationDeadline(context, RECORD_MARGIN_MS);
+      return {
+        inventory: createEc2FleetInventory(ec2, { deadline }),
+        commands: createSsmFleetCommands(base.ssm, {
+          ...config.commands,
+          documentName: config.documentName,
+          deadline,
+        }),
+        state,
+        notifier: base.notifier,
+        logger: base.logger,
+        now: () => new Date(),
+        deadline,
+      };
+    },
+  };
+}

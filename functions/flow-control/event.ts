@@ -1,0 +1,50 @@
+import type { Trigger } from "../../shared/domain/decision";
+import { InvalidEventError } from "../../shared/errors";
+import {
+  type AlarmNotification,
+  alarmTrigger,
+  looksLikeSnsEvent,
+  parseAlarmNotifications,
+} from "../../shared/runtime/alarm-notification";
+import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
+import type { AlarmInput } from "../../shared/workflows/control-flow";
+
+/** What the flow-control function is invoked with: alarm notifications (SNS) or its converge schedule. */
+export type FlowControlEvent =
+  | { kind: "alarms"; alarms: AlarmInput[] }
+  | { kind: "converge"; trigger: Trigger };
+
+/**
+ * Validates the whole event before anything is read or sent: a malformed SNS record, a non-alarm message
+ * or an unknown event shape is an InvalidEventError naming the problem, and nothing changes.
+ */
+export function parseFlowControlEvent(event: unknown): FlowControlEvent {
+  if (looksLikeSnsEvent(event)) {
+    return { kind: "alarms", alarms: parseAlarmNotifications(event).map(toAlarmInput) };
+  }
+  if ((event as { "detail-type"?: unknown } | null)?.["detail-type"] === "Scheduled Event") {
+    return { kind: "converge", trigger: parseScheduleEvent(event) };
+  }
+  throw new InvalidEventError(
+    `flow-control takes SNS-delivered CloudWatch alarm notifications or its EventBridge schedule, got ${shape(event)}`,
+  );
+}
+
+function toAlarmInput(notification: AlarmNotification): AlarmInput {
+  return {
+    signal: {
+      alarmName: notification.alarmName,
+      state: notification.newState,
+      previousState: notification.oldState,
+      stateChangeTime: notification.stateChangeTime,
+      reason: notification.reason,
+    },
+    trigger: alarmTrigger(notification),
+  };
+}
+
+function shape(event: unknown): string {
+  if (event === null || typeof event !== "object") return `a ${event === null ? "null" : typeof event}`;
+  const keys = Object.keys(event).slice(0, 6);
+  return keys.length > 0 ? `an object with keys ${keys.join(", ")}` : "an empty object";
+}

@@ -1,0 +1,28 @@
+import type { Context } from "aws-lambda";
+import { createFunctionHandler } from "../../shared/runtime/function-handler";
+import { convergeFleets, handleAlarms } from "../../shared/workflows/control-flow";
+import { createFlowControlRuntime, type FlowControlRuntime } from "./deps";
+import { parseFlowControlEvent } from "./event";
+
+/**
+ * Flow control: CloudWatch alarm -> SNS -> decide per fleet -> SSM Run Command (our document) on every
+ * tagged HAProxy instance -> read each instance's flowctl answer -> record. The EventBridge schedule runs
+ * the same function to apply held releases and converge instances that missed a command. One function for
+ * both, with reserved concurrency 1: a single writer per fleet. Wiring only; decisions live in
+ * shared/domain/flow-control.
+ */
+export function createHandler(runtime: () => Promise<FlowControlRuntime>) {
+  return createFunctionHandler({
+    automation: "flow-control",
+    runtime,
+    parse: parseFlowControlEvent,
+    run: (rt, input, context: Context) => {
+      const deps = rt.deps(context);
+      return input.kind === "alarms"
+        ? handleAlarms(deps, rt.config, input.alarms)
+        : convergeFleets(deps, rt.config, input.trigger);
+    },
+  });
+}
+
+export const handler = createHandler(createFlowControlRuntime);

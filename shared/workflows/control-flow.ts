@@ -1,0 +1,228 @@
+import { type FleetConfig, type FlowControlConfig, fleetPolicy } from "../config/flow-control-config";
+import type { Trigger } from "../domain/decision";
+import {
+  type FleetApply,
+  type FlowDecision,
+  flowDecision,
+  slackWorthiness,
+  unknownAlarmDecision,
+} from "../domain/flow-control/flow-control-decision";
+import { type FlowPlan, planAlarm, planConverge } from "../domain/flow-control/plan-flow-control";
+import type { AlarmSignal, FleetState } from "../domain/flow-control/types";
+import { renderFlowControlMessage } from "../domain/messages/flow-control-message";
+import { ConflictError, describeError } from "../errors";
+import type { FleetCommands } from "../ports/fleet-commands";
+import type { FleetInventory } from "../ports/fleet-inventory";
+import type { Notifier } from "../ports/notifier";
+import type { StateStore } from "../ports/state-store";
+import type { Logger } from "../runtime/logger";
+import { reachFleet } from "./reach-fleet";
+import { recordDecision } from "./record-decision";
+
+export interface FlowControlDeps {
+  inventory: FleetInventory;
+  commands: FleetCommands;
+  state: StateStore;
+  notifier: Notifier;
+  logger: Logger;
+  now: () => Date;
+  /** When the invocation must have finished its AWS work (Lambda time left minus a margin). */
+  deadline: () => Date;
+}
+
+/** One alarm state change, as the handler parsed it from SNS. */
+export interface AlarmInput {
+  signal: AlarmSignal;
+  trigger: Trigger;
+}
+
+/** Re-planning after a concurrent writer: a few rounds, then the conflict is reported. */
+const CLAIM_ATTEMPTS = 3;
+
+/**
+ * Alarm notifications -> for every fleet that maps the alarm: decide (pure), store the intent (the claim:
+ * optimistic concurrency makes one writer win), send it to every instance, read each instance's flowctl
+ * answer back, retry the failed ones once, record. An alarm no fleet maps is reported and not acted on.
+ */
+export async function handleAlarms(
+  deps: FlowControlDeps,
+  config: FlowControlConfig,
+  inputs: readonly AlarmInput[],
+): Promise<FlowDecision[]> {
+  const decisions: FlowDecision[] = [];
+  for (const { signal, trigger } of inputs) {
+    const fleets = config.fleets.filter((f) => f.alarms.some((a) => a.alarmName === signal.alarmName));
+    if (fleets.length === 0) {
+      const decision = unknownAlarmDecision({
+        signal,
+        trigger,
+        now: deps.now(),
+        mode: config.mode,
+        knownAlarms: [...new Set(config.fleets.flatMap((f) => f.alarms.map((a) => a.alarmName)))],
+      });
+      await recordDecision(decision, deps, { post: true, message: renderFlowControlMessage(decision) });
+      decisions.push(decision);
+      continue;
+    }
+    for (const fleet of fleets) {
+      decisions.push(
+        await runFleet(deps, config, fleet, trigger, signal, (state, now) =>
+          planAlarm({ signal, fleet: fleetPolicy(fleet), state, now }),
+        ),
+      );
+    }
+  }
+  return decisions;
+}
+
+/**
+ * The scheduled run: per fleet, apply a held release that is now due, else re-send the intent in force
+ * (flowctl is idempotent: instances already in that mode change nothing) so partial failures converge.
+ */
+export async function convergeFleets(
+  deps: FlowControlDeps,
+  config: FlowControlConfig,
+  trigger: Trigger,
+): Promise<FlowDecision[]> {
+  const decisions: FlowDecision[] = [];
+  for (const fleet of config.fleets) {
+    decisions.push(
+      await runFleet(deps, config, fleet, trigger, undefined, (state, now) =>
+        planConverge({ fleet: fleetPolicy(fleet), state, now }),
+      ),
+    );
+  }
+  return decisions;
+}
+
+async function runFleet(
+  deps: FlowControlDeps,
+  config: FlowControlConfig,
+  fleet: FleetConfig,
+  trigger: Trigger,
+  signal: AlarmSignal | undefined,
+  decide: (state: FleetState | undefined, now: Date) => FlowPlan,
+): Promise<FlowDecision> {
+  const now = deps.now();
+  const target = { name: fleet.name, tag: fleet.tag };
+  let plan: FlowPlan | undefined;
+  let previous: FleetState | undefined;
+  let version: number | undefined;
+  let applied: FleetApply = { kind: "not-attempted" };
+  try {
+    ({ plan, previous, version } = await claim(deps, config, fleet, (state) => decide(state, now)));
+    if (plan.action === "apply" && plan.intent !== undefined) {
+      const instances = (await deps.inventory.listInstances(fleet.tag)).map((i) => i.instanceId);
+      applied =
+        config.mode === "auto"
+          ? await reachFleet(
+              deps,
+              config,
+              plan.intent,
+              instances,
+              `traffic-autopilot ${fleet.name}: ${plan.rule}`,
+            )
+          : { kind: "not-attempted", wouldSendTo: instances };
+    }
+  } catch (error) {
+    applied = { kind: "failed", error: describeError(error) };
+  }
+  const decision = flowDecision({
+    fleet: target,
+    trigger,
+    now,
+    mode: config.mode,
+    plan: plan ?? failedPlan(error(applied)),
+    ...(signal ? { signal } : {}),
+    applied,
+  });
+  const slack = slackWorthiness(decision, previous);
+  if (config.mode === "auto" && plan?.action === "apply" && plan.nextState !== undefined) {
+    await rememberUnconverged(deps, fleet, plan.nextState, version, slack.unconverged);
+  }
+  await recordDecision(
+    decision,
+    deps,
+    { post: slack.post, message: renderFlowControlMessage(decision) },
+    {
+      InstancesConverged: decision.observed.counts.converged,
+      InstancesNotConverged: decision.observed.instances.length - decision.observed.counts.converged,
+    },
+  );
+  return decision;
+}
+
+/**
+ * Loads the fleet state, plans, and stores the plan's next state with optimistic concurrency before
+ * anything is sent: of two concurrent notifications only one claims the intent, the other re-plans on
+ * what the first stored (and may then find itself stale).
+ */
+async function claim(
+  deps: FlowControlDeps,
+  config: FlowControlConfig,
+  fleet: FleetConfig,
+  decide: (state: FleetState | undefined) => FlowPlan,
+): Promise<{ plan: FlowPlan; previous: FleetState | undefined; version: number | undefined }> {
+  const key = stateKey(fleet);
+  for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+    const stored = await deps.state.load<FleetState>(key);
+    const plan = decide(stored?.value);
+    const unchanged = JSON.stringify(plan.nextState) === JSON.stringify(stored?.value);
+    // A dry run records what it would do but must not claim an intent it never applies.
+    if (config.mode !== "auto" || plan.nextState === undefined || unchanged) {
+      return { plan, previous: stored?.value, version: stored?.version };
+    }
+    try {
+      const version = await deps.state.save(key, plan.nextState, {
+        expectedVersion: stored?.version ?? "absent",
+      });
+      return { plan, previous: stored?.value, version };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      deps.logger.info("fleet state changed while deciding: re-planning", { fleet: fleet.name, attempt });
+    }
+  }
+  throw new ConflictError(
+    `fleet ${fleet.name}: its state kept changing while deciding (${CLAIM_ATTEMPTS} attempts); nothing was sent`,
+  );
+}
+
+/**
+ * Stores which instances did not converge, so a scheduled run posts a failure once per episode. Written
+ * against the version the claim stored: if someone wrote since, their state is newer and wins.
+ */
+async function rememberUnconverged(
+  deps: FlowControlDeps,
+  fleet: FleetConfig,
+  state: FleetState,
+  version: number | undefined,
+  unconverged: string[],
+): Promise<void> {
+  const before = state.unconverged ?? [];
+  if (before.length === unconverged.length && before.every((id, i) => id === unconverged[i])) return;
+  const { unconverged: _, ...rest } = state;
+  const next: FleetState = unconverged.length > 0 ? { ...rest, unconverged } : rest;
+  try {
+    await deps.state.save(stateKey(fleet), next, { expectedVersion: version ?? "absent" });
+  } catch (error) {
+    // Only bookkeeping for Slack episodes: the action stands and the decision must still be recorded.
+    if (error instanceof ConflictError) {
+      deps.logger.info("fleet state changed during the run: keeping the newer state", { fleet: fleet.name });
+    } else {
+      deps.logger.warn("could not store the unconverged instances", { fleet: fleet.name, error });
+    }
+  }
+}
+
+function error(applied: FleetApply): string {
+  return applied.kind === "failed" ? applied.error.message : "unknown error";
+}
+
+/** When even the state could not be read: the decision says what failed and nothing was sent. */
+function failedPlan(reason: string): FlowPlan {
+  return { action: "apply", rule: "evaluation-failed", intentChanged: false, guards: [], reason };
+}
+
+export function stateKey(fleet: Pick<FleetConfig, "name">): string {
+  return `flow-control/${fleet.name}/state`;
+}

@@ -1,0 +1,378 @@
+import { describe, expect, it } from "vitest";
+import { type FlowControlConfig, flowControlSchema } from "../../../shared/config/flow-control-config";
+import type { Trigger } from "../../../shared/domain/decision";
+import type { InvocationObservation } from "../../../shared/domain/flow-control/invocation-result";
+import type { AlarmSignal, FleetState, FlowMode } from "../../../shared/domain/flow-control/types";
+import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
+import { ConflictError } from "../../../shared/errors";
+import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
+import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
+import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
+import { createLogger } from "../../../shared/runtime/logger";
+import {
+  type AlarmInput,
+  convergeFleets,
+  type FlowControlDeps,
+  handleAlarms,
+  stateKey,
+} from "../../../shared/workflows/control-flow";
+
+const NOW = new Date("2026-11-02T20:30:00Z");
+const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
+const schedule: Trigger = { kind: "schedule", source: "rule/flow-control-converge", at: NOW.toISOString() };
+
+const WEB_FLEET = {
+  name: "web",
+  tag: { key: "Role", value: "web" },
+  alarms: [
+    { alarmName: "overload", onAlarm: "close" },
+    { alarmName: "overload-cleared", onAlarm: "open" },
+  ],
+};
+const API_FLEET = {
+  name: "api",
+  tag: { key: "Role", value: "api" },
+  alarms: [{ alarmName: "overload", onAlarm: "close", onOk: "open" }],
+};
+
+function config(extra: Record<string, unknown> = {}): FlowControlConfig {
+  return flowControlSchema.parse({
+    alarmTopicArns: ["arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms"],
+    documentName: "TrafficAutopilot-FlowControl",
+    commands: { pollIntervalMs: 10 },
+    fleets: [WEB_FLEET, API_FLEET],
+    ...extra,
+  });
+}
+const webOnly = (extra: Record<string, unknown> = {}) => config({ fleets: [WEB_FLEET], ...extra });
+
+const stored = (state: MemoryStateStore) =>
+  (state.values.get(stateKey({ name: "web" }))?.value as FleetState | undefined) ?? ({} as FleetState);
+
+const alarm = (alarmName: string, state: AlarmSignal["state"], minutesAgo: number): AlarmInput => ({
+  signal: { alarmName, state, previousState: "OK", stateChangeTime: ago(minutesAgo) },
+  trigger: { kind: "alarm", source: `${alarmName} ${state}`, at: ago(minutesAgo) },
+});
+
+/** Parameter Store in memory, with versions; `beforeSave` lets a test play a concurrent writer. */
+class MemoryStateStore implements StateStore {
+  readonly values = new Map<string, StoredValue<unknown>>();
+  beforeSave?: (key: string) => void;
+  failLoads = false;
+
+  async load<T>(key: string): Promise<StoredValue<T> | undefined> {
+    if (this.failLoads) throw new Error("ThrottlingException: Rate exceeded");
+    return this.values.get(key) as StoredValue<T> | undefined;
+  }
+
+  async save<T>(
+    key: string,
+    value: T,
+    options: { expectedVersion?: number | "absent" } = {},
+  ): Promise<number> {
+    const hook = this.beforeSave;
+    this.beforeSave = undefined;
+    hook?.(key);
+    const current = this.values.get(key);
+    if (options.expectedVersion === "absent" && current) throw new ConflictError(`${key} exists`);
+    if (typeof options.expectedVersion === "number" && current?.version !== options.expectedVersion)
+      throw new ConflictError(`${key} changed`);
+    const version = (current?.version ?? 0) + 1;
+    this.values.set(key, { value: structuredClone(value), version });
+    return version;
+  }
+}
+
+type Behaviour = "ok" | "offline" | "fails" | "fails-once" | "hangs" | "truncated";
+
+/** A fleet whose instances behave like flowctl behind Run Command. */
+class FakeFleet implements FleetInventory, FleetCommands {
+  readonly modes = new Map<string, FlowMode>();
+  readonly sends: FleetCommandRequest[] = [];
+  readonly outputsRead: string[] = [];
+  private readonly results = new Map<string, InvocationObservation>();
+  private failures = new Map<string, number>();
+  inventoryError?: Error;
+
+  constructor(private readonly byTag: Record<string, Record<string, Behaviour>>) {
+    for (const fleet of Object.values(byTag)) for (const id of Object.keys(fleet)) this.modes.set(id, "open");
+  }
+
+  async listInstances(tag: { key: string; value: string }) {
+    if (this.inventoryError) throw this.inventoryError;
+    return Object.keys(this.byTag[tag.value] ?? {}).map((instanceId) => ({ instanceId }));
+  }
+
+  private behaviour(id: string): Behaviour {
+    for (const fleet of Object.values(this.byTag)) if (fleet[id]) return fleet[id];
+    throw new Error(`unknown instance ${id}`);
+  }
+
+  async send(request: FleetCommandRequest) {
+    this.sends.push(request);
+    const commandId = `cmd-${this.sends.length}`;
+    const mode: FlowMode =
+      request.action === "close" ? "closed" : request.action === "open" ? "open" : "admitting";
+    for (const id of request.instanceIds) {
+      const behaviour = this.behaviour(id);
+      const failedBefore = this.failures.get(id) ?? 0;
+      const key = `${commandId}/${id}`;
+      if (behaviour === "offline") {
+        this.results.set(key, {
+          instanceId: id,
+          commandId,
+          status: "TimedOut",
+          statusDetails: "DeliveryTimedOut",
+          output: "",
+        });
+      } else if (behaviour === "hangs") {
+        this.results.set(key, { instanceId: id, commandId, status: "InProgress", output: "" });
+      } else if (behaviour === "fails" || (behaviour === "fails-once" && failedBefore === 0)) {
+        this.failures.set(id, failedBefore + 1);
+        const json = {
+          ok: false,
+          action: request.action,
+          mode: this.modes.get(id),
+          admitRate: 0,
+          servedMode: "open",
+          changed: false,
+          elapsedMs: 5,
+          message: "another flowctl holds the lock (waited 5s); nothing changed",
+        };
+        this.results.set(key, {
+          instanceId: id,
+          commandId,
+          status: "Failed",
+          responseCode: 3,
+          output: JSON.stringify(json),
+        });
+      } else {
+        const changed = this.modes.get(id) !== mode;
+        this.modes.set(id, mode);
+        const json = JSON.stringify({
+          ok: true,
+          action: request.action,
+          mode,
+          admitRate: 0,
+          servedMode: mode,
+          changed,
+          elapsedMs: 5,
+          message: changed ? `-> ${mode}` : `already ${mode}`,
+        });
+        // "truncated": the listed Output is cut before the JSON line (a chatty stderr first would do that).
+        const output = behaviour === "truncated" ? "x".repeat(2_500) : json;
+        this.results.set(key, { instanceId: id, commandId, status: "Success", responseCode: 0, output });
+        this.results.set(`full/${key}`, {
+          instanceId: id,
+          commandId,
+          status: "Success",
+          responseCode: 0,
+          output: json,
+        });
+      }
+    }
+    return { commands: [{ commandId, instanceIds: [...request.instanceIds] }], rejected: [] };
+  }
+
+  async poll(commands: readonly SentCommand[]) {
+    return commands.flatMap((c) =>
+      c.instanceIds.map((id) => this.results.get(`${c.commandId}/${id}`) as InvocationObservation),
+    );
+  }
+
+  async readOutput(commandId: string, instanceId: string) {
+    this.outputsRead.push(instanceId);
+    return this.results.get(`full/${commandId}/${instanceId}`)?.output;
+  }
+}
+
+function world(fleet: FakeFleet, state = new MemoryStateStore(), deadlineMs = 30_000) {
+  const posts: ChatMessage[] = [];
+  const deps: FlowControlDeps = {
+    inventory: fleet,
+    commands: fleet,
+    state,
+    notifier: {
+      post: async (message) => {
+        posts.push(message);
+        return { ok: true, ts: String(posts.length) };
+      },
+      update: async () => ({ ok: true, ts: "1" }),
+    },
+    logger: createLogger({ write: () => undefined }),
+    now: () => NOW,
+    deadline: () => new Date(Date.now() + deadlineMs),
+  };
+  return { deps, posts, state };
+}
+
+const WEB = {
+  "i-0000000000000000a": "ok",
+  "i-0000000000000000b": "ok",
+  "i-0000000000000000c": "ok",
+} as const;
+
+describe("handleAlarms", () => {
+  it("sends the intent to every instance of every fleet that maps the alarm, one Slack message each", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB }, api: { "i-000000000000000a1": "ok" } });
+    const { deps, posts, state } = world(fleet);
+    const decisions = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
+    expect(decisions.map((d) => [d.target, d.rule, d.outcome])).toEqual([
+      ["fleet web (Role=web)", "engage", "applied"],
+      ["fleet api (Role=api)", "engage", "applied"],
+    ]);
+    expect(fleet.sends.map((s) => [s.action, s.instanceIds.length])).toEqual([
+      ["close", 3],
+      ["close", 1],
+    ]);
+    expect([...fleet.modes.values()].every((m) => m === "closed")).toBe(true);
+    expect(posts).toHaveLength(2);
+    expect(stored(state).intent).toEqual({
+      mode: "closed",
+      admitRate: 0,
+    });
+  });
+
+  it("retries a failed instance once and counts it converged when the retry works", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB, "i-0000000000000000c": "fails-once" } });
+    const { deps } = world(fleet);
+    const [decision] = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
+    expect(decision?.outcome).toBe("applied");
+    expect(fleet.sends.map((s) => s.instanceIds)).toEqual([Object.keys(WEB), ["i-0000000000000000c"]]);
+    expect(decision?.observed.instances.find((i) => i.instanceId === "i-0000000000000000c")).toMatchObject({
+      status: "converged",
+      attempts: 2,
+    });
+  });
+
+  it("does not retry an undeliverable instance, and reports the run as a partial failure", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB, "i-0000000000000000b": "offline" } });
+    const { deps, posts } = world(fleet);
+    const [decision] = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
+    expect(fleet.sends).toHaveLength(1);
+    expect(decision).toMatchObject({ outcome: "failed", severity: "critical" });
+    expect(decision?.observed.counts).toEqual({ converged: 2, failed: 0, undeliverable: 1, running: 0 });
+    expect(posts[0]?.severity).toBe("critical");
+  });
+
+  it("skips the retry when too little time is left, and says which instances are still running", async () => {
+    const fleet = new FakeFleet({ web: { "i-0000000000000000a": "fails", "i-0000000000000000b": "hangs" } });
+    const { deps } = world(fleet, new MemoryStateStore(), 500);
+    const [decision] = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
+    expect(fleet.sends).toHaveLength(1);
+    expect(decision?.observed.instances.map((i) => i.status)).toEqual(["failed", "running"]);
+  });
+
+  it("fetches the full output when the listed Output was cut before flowctl's JSON line", async () => {
+    const fleet = new FakeFleet({ web: { "i-0000000000000000a": "truncated" } });
+    const { deps } = world(fleet);
+    const [decision] = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
+    expect(fleet.outputsRead).toEqual(["i-0000000000000000a"]);
+    expect(decision?.observed.instances[0]?.status).toBe("converged");
+  });
+
+  it("re-plans after losing the race to a concurrent newer notification, finds itself stale and sends nothing", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const state = new MemoryStateStore();
+    const { deps } = world(fleet, state);
+    const newer: FleetState = {
+      intent: { mode: "open", admitRate: 0 },
+      source: { alarmName: "overload-cleared", state: "ALARM", stateChangeTime: ago(1) },
+      appliedAt: ago(1),
+      seen: [],
+    };
+    state.beforeSave = (key) => state.values.set(key, { value: newer, version: 1 });
+    const [decision] = await handleAlarms(deps, webOnly(), [alarm("overload", "ALARM", 2)]);
+    expect([decision?.rule, decision?.outcome]).toEqual(["stale", "ignored"]);
+    expect(fleet.sends).toHaveLength(0);
+  });
+
+  it("gives up after three rounds of concurrent writers and reports it, sending nothing", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const state = new MemoryStateStore();
+    state.save = async () => {
+      throw new ConflictError("changed meanwhile");
+    };
+    const { deps } = world(fleet, state);
+    const [decision] = await handleAlarms(deps, webOnly(), [alarm("overload", "ALARM", 1)]);
+    expect(decision).toMatchObject({ outcome: "failed", error: { name: "ConflictError" } });
+    expect(decision?.error?.message).toContain("kept changing while deciding (3 attempts)");
+    expect(fleet.sends).toHaveLength(0);
+  });
+
+  it("in dry-run mode resolves the fleet, sends nothing and claims nothing", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, state, posts } = world(fleet);
+    const [decision] = await handleAlarms(deps, webOnly({ mode: "dry-run" }), [
+      alarm("overload", "ALARM", 1),
+    ]);
+    expect(decision?.outcome).toBe("dry-run");
+    expect(decision?.observed.wouldSendTo).toEqual(Object.keys(WEB));
+    expect(fleet.sends).toHaveLength(0);
+    expect(state.values.size).toBe(0);
+    expect(posts[0]?.text).toContain("dry run — would send closed to 3 instances");
+  });
+
+  it("reports an unknown alarm without reading state or sending anything", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, state, posts } = world(fleet);
+    state.failLoads = true;
+    const [decision] = await handleAlarms(deps, config(), [alarm("db-cpu", "ALARM", 1)]);
+    expect([decision?.rule, decision?.outcome]).toEqual(["unknown-alarm", "ignored"]);
+    expect(fleet.sends).toHaveLength(0);
+    expect(posts[0]?.text).toContain("db-cpu");
+  });
+
+  it("turns an unreadable state into a failed decision that sent nothing, and carries on with the next fleet", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB }, api: { "i-000000000000000a1": "ok" } });
+    const { deps, state } = world(fleet);
+    state.failLoads = true;
+    const decisions = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
+    expect(decisions.map((d) => [d.rule, d.outcome])).toEqual([
+      ["evaluation-failed", "failed"],
+      ["evaluation-failed", "failed"],
+    ]);
+    expect(decisions[0]?.headline).toContain("could not evaluate — ThrottlingException");
+    expect(fleet.sends).toHaveLength(0);
+  });
+
+  it("keeps the claimed intent when the fleet cannot be listed, so the converge run retries it", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, state } = world(fleet);
+    fleet.inventoryError = new Error("UnauthorizedOperation: ec2:DescribeInstances");
+    const [decision] = await handleAlarms(deps, webOnly(), [alarm("overload", "ALARM", 1)]);
+    expect(decision).toMatchObject({
+      outcome: "failed",
+      error: { message: "UnauthorizedOperation: ec2:DescribeInstances" },
+    });
+    expect(stored(state).intent.mode).toBe("closed");
+
+    fleet.inventoryError = undefined;
+    const [converged] = await convergeFleets(deps, webOnly(), schedule);
+    expect([converged?.rule, converged?.outcome]).toEqual(["converge", "applied"]);
+    expect([...fleet.modes.values()].every((m) => m === "closed")).toBe(true);
+  });
+});
+
+describe("convergeFleets", () => {
+  it("posts a failure once per episode, not on every scheduled run", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB, "i-0000000000000000c": "fails" } });
+    const { deps, posts } = world(fleet);
+    const cfg = webOnly();
+    await handleAlarms(deps, cfg, [alarm("overload", "ALARM", 1)]);
+    expect(posts).toHaveLength(1);
+    const [first] = await convergeFleets(deps, cfg, schedule);
+    const [second] = await convergeFleets(deps, cfg, schedule);
+    expect([first?.outcome, second?.outcome]).toEqual(["failed", "failed"]);
+    expect(posts).toHaveLength(1);
+  });
+
+  it("leaves a fleet flow control never touched alone", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, posts } = world(fleet);
+    const decisions = await convergeFleets(deps, config(), schedule);
+    expect(decisions.map((d) => d.rule)).toEqual(["nothing-stored", "nothing-stored"]);
+    expect(fleet.sends).toHaveLength(0);
+    expect(posts).toHaveLength(0);
+  });
+});
