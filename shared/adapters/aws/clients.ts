@@ -1,5 +1,7 @@
+import { ACMClient } from "@aws-sdk/client-acm";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
@@ -38,4 +40,13 @@ export function createSsmClient(options: ClientOptions): SSMClient {
 
 export function createEc2Client(options: ClientOptions): EC2Client {
   return new EC2Client({ ...common(options), region: options.region });
+}
+
+export function createElbv2Client(options: ClientOptions): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ ...common(options), region: options.region });
+}
+
+/** ACM is regional: an ALB can only use certificates from its own region. */
+export function createAcmClient(options: ClientOptions): ACMClient {
+  return new ACMClient({ ...common(options), region: options.region });
 }

@@ -1,0 +1,41 @@
+import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
+import { createAcmClient, createElbv2Client, createRoute53Client } from "../../shared/adapters/aws/clients";
+import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
+import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
+import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
+import type { CertRotationConfig } from "../../shared/config/cert-rotation-config";
+import type { CertRotationDeps } from "../../shared/workflows/rotate-certificates";
+
+export type CertRotationRuntime = FunctionRuntime<CertRotationConfig, CertRotationDeps>;
+
+/** Leave this much of the invocation for recording the decision after the AWS work. */
+const RECORD_MARGIN_MS = 5_000;
+
+/** Built once per cold start; clients come from the one shared factory. */
+export async function createCertRotationRuntime(): Promise<CertRotationRuntime> {
+  const base = await coldStart("cert-rotation");
+  const config = requireSection(base, "certRotation");
+  const region = base.config.region;
+  const elbv2 = createElbv2Client({ region });
+  const acm = createAcmClient({ region });
+  const route53 = createRoute53Client({ region });
+  const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  return {
+    config,
+    base,
+    deps: (context) => {
+      const deadline = invocationDeadline(context, RECORD_MARGIN_MS);
+      return {
+        balancers: createElbv2LoadBalancers(elbv2, { deadline }),
+        certificates: createAcmCertificates(acm, { deadline }),
+        dns: createRoute53AliasPointer(route53, { deadline }),
+        state,
+        notifier: base.notifier,
+        logger: base.logger,
+        now: () => new Date(),
+        deadline,
+      };
+    },
+  };
+}
