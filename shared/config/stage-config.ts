@@ -2,6 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InvalidConfigError } from "../errors";
 import { originBalancerSchema } from "./balancer-config";
+import { canarySectionSchema } from "./canary-config";
 import { certRotationSchema } from "./cert-rotation-config";
 import { ssmParameterNameSchema } from "./common";
 import { flowControlSchema } from "./flow-control-config";
@@ -21,6 +22,7 @@ export const stageConfigSchema = z.strictObject({
   parameterPrefix: ssmParameterNameSchema,
   slack: slackSchema,
   originBalancer: originBalancerSchema.optional(),
+  canary: canarySectionSchema.optional(),
   flowControl: flowControlSchema.optional(),
   certRotation: certRotationSchema.optional(),
 });

@@ -38,12 +38,17 @@ export function createSsmClient(options: ClientOptions): SSMClient {
   return new SSMClient({ ...common(options), region: options.region });
 }
 
-export function createEc2Client(options: ClientOptions): EC2Client {
-  return new EC2Client({ ...common(options), region: options.region });
-}
-
 export function createElbv2Client(options: ClientOptions): ElasticLoadBalancingV2Client {
   return new ElasticLoadBalancingV2Client({ ...common(options), region: options.region });
+}
+
+/** Alarms live in the stack's region (unlike CloudFront's metrics, which are in us-east-1). */
+export function createCloudWatchClient(options: ClientOptions): CloudWatchClient {
+  return new CloudWatchClient({ ...common(options), region: options.region });
+}
+
+export function createEc2Client(options: ClientOptions): EC2Client {
+  return new EC2Client({ ...common(options), region: options.region });
 }
 
 /** ACM is regional: an ALB can only use certificates from its own region. */

@@ -1,0 +1,39 @@
+import { createCloudWatchClient, createElbv2Client } from "../../shared/adapters/aws/clients";
+import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
+import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
+import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
+import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
+import type { CanarySectionConfig } from "../../shared/config/canary-config";
+import type { CanaryDeps } from "../../shared/workflows/run-canaries";
+
+export type CanaryRuntime = FunctionRuntime<CanarySectionConfig, CanaryDeps>;
+
+/** Leave this much of the invocation for recording the decision after the AWS work. */
+const RECORD_MARGIN_MS = 5_000;
+
+/** Built once per cold start; clients come from the one shared factory. */
+export async function createCanaryRuntime(): Promise<CanaryRuntime> {
+  const base = await coldStart("canary");
+  const config = requireSection(base, "canary");
+  const elbv2 = createElbv2Client({ region: base.config.region });
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient({ region: base.config.region }));
+  const health = createElbv2TargetHealth(elbv2);
+  const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  return {
+    config,
+    base,
+    deps: (context) => {
+      const deadline = invocationDeadline(context, RECORD_MARGIN_MS);
+      return {
+        rules: createElbv2ListenerRules(elbv2, { deadline }),
+        alarms,
+        health,
+        state,
+        notifier: base.notifier,
+        logger: base.logger,
+        now: () => new Date(),
+      };
+    },
+  };
+}

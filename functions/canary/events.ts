@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { CanaryCommand } from "../../shared/domain/canary/commands";
+import type { Trigger } from "../../shared/domain/decision";
+import { InvalidEventError } from "../../shared/errors";
+import {
+  type AlarmNotification,
+  looksLikeSnsEvent,
+  parseAlarmNotifications,
+} from "../../shared/runtime/alarm-notification";
+import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
+
+/** The three ways the canary function is woken up. */
+export type CanaryEvent =
+  | { kind: "schedule"; trigger: Trigger }
+  | { kind: "alarm"; notifications: AlarmNotification[] }
+  | { kind: "command"; command: CanaryCommand };
+
+const who = { canary: z.string().min(1), author: z.string().min(1), reason: z.string().min(1) };
+
+/** A direct invocation by the operator's override function: `{ "canaryCommand": { ... } }`. */
+const commandSchema = z.strictObject({
+  canaryCommand: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("start"), ...who }),
+    z.strictObject({ kind: z.literal("promote"), ...who, expiresAt: z.iso.datetime({ offset: true }) }),
+    z.strictObject({ kind: z.literal("abort"), ...who }),
+    z.strictObject({ kind: z.literal("pause"), ...who, expiresAt: z.iso.datetime({ offset: true }) }),
+    z.strictObject({ kind: z.literal("resume"), ...who }),
+  ]),
+});
+
+/** Validates the event before anything else happens: a malformed event must not reach AWS. */
+export function parseCanaryEvent(event: unknown): CanaryEvent {
+  if (looksLikeSnsEvent(event)) return { kind: "alarm", notifications: parseAlarmNotifications(event) };
+  if (typeof event === "object" && event !== null && "canaryCommand" in event) {
+    const result = commandSchema.safeParse(event);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new InvalidEventError(`invalid canary command: ${problems}`);
+    }
+    return { kind: "command", command: result.data.canaryCommand };
+  }
+  return { kind: "schedule", trigger: parseScheduleEvent(event) };
+}

@@ -1,0 +1,6 @@
+import type { HealthObservation } from "../domain/canary/types";
+
+/** The health of one target group's registered targets, as the load balancer sees it. */
+export interface TargetHealth {
+  read(targetGroupArn: string): Promise<HealthObservation>;
+}
