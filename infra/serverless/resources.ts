@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
+import { policyStatements as canaryPolicy } from "../iam/canary-policy";
+import { policyStatements as certRotationPolicy } from "../iam/cert-rotation-policy";
+import { policyStatements as flowControlPolicy } from "../iam/flow-control-policy";
 import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer-policy";
 import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
 
@@ -33,7 +37,49 @@ export function functionRoles(config: StageConfig): FunctionRole[] {
       statements: originBalancerPolicy(config.originBalancer, ctx, shared),
     });
   }
+  if (config.flowControl) {
+    roles.push({
+      functionName: "flow-control",
+      logicalId: "FlowControlRole",
+      statements: flowControlPolicy(config.flowControl, ctx, shared),
+    });
+  }
+  if (config.certRotation) {
+    roles.push({
+      functionName: "cert-rotation",
+      logicalId: "CertRotationRole",
+      statements: certRotationPolicy(config.certRotation, ctx, shared),
+    });
+  }
+  if (config.canary) {
+    roles.push({
+      functionName: "canary",
+      logicalId: "CanaryRole",
+      statements: canaryPolicy(config.canary, ctx, shared),
+    });
+  }
   return roles;
+}
+
+/** The stack's own resources: one IAM role per function and, with flow control, our SSM document. */
+export function stackResources(
+  config: StageConfig,
+  root = path.resolve(__dirname, "../.."),
+): Record<string, unknown> {
+  const resources = roleResources(config);
+  if (config.flowControl) {
+    // Our own Command document, so IAM can allow exactly it (never AWS-RunShellScript).
+    resources.FlowControlDocument = {
+      Type: "AWS::SSM::Document",
+      Properties: {
+        Name: config.flowControl.documentName,
+        DocumentType: "Command",
+        UpdateMethod: "NewVersion",
+        Content: parseYaml(readFileSync(path.join(root, "infra/ssm-documents/flow-control.yml"), "utf8")),
+      },
+    };
+  }
+  return resources;
 }
 
 /** CloudFormation resources for the roles; every ARN string goes through Fn::Sub for pseudo parameters. */

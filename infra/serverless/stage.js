@@ -1,10 +1,12 @@
-// Serverless variable source: `${file(./infra/serverless/stage.js):config}` and `:resources`.
+// Serverless variable source: `${file(./infra/serverless/stage.js):config}`, `:functions`, `:resources`.
 // Loads the TypeScript config schema through tsx so `serverless package` validates config/<stage>.yml
 // with the same zod schema the functions use at cold start.
 require("tsx/cjs/api").register();
-const { loadStage, roleResources } = require("./resources.ts");
+const { loadStage, stackResources } = require("./resources.ts");
+const { functionDefinitions } = require("./functions.ts");
 
 const stageOf = (options) => options.stage || "sandbox";
 
 module.exports.config = async ({ options }) => loadStage(stageOf(options));
-module.exports.resources = async ({ options }) => roleResources(loadStage(stageOf(options)));
+module.exports.functions = async ({ options }) => functionDefinitions(loadStage(stageOf(options)));
+module.exports.resources = async ({ options }) => stackResources(loadStage(stageOf(options)));

@@ -64,6 +64,91 @@ describe("the packaged CloudFormation template", () => {
     );
   });
 
+  const functions = () => Object.values(template.Resources).filter((r) => r.Type === "AWS::Lambda::Function");
+  const statementWith = (role: string, action: string) =>
+    statementsOf(role).filter((s) => s.Action.includes(action));
+
+  it("gives every function its own role, writing only to its own log group", () => {
+    const roles = functions().map((f) => JSON.stringify(f.Properties.Role));
+    expect(roles).toHaveLength(4);
+    expect(new Set(roles).size).toBe(4);
+    for (const [role, fn] of [
+      ["OriginBalancerRole", "origin-balancer"],
+      ["FlowControlRole", "flow-control"],
+      ["CertRotationRole", "cert-rotation"],
+      ["CanaryRole", "canary"],
+    ]) {
+      const logs = statementWith(role as string, "logs:PutLogEvents");
+      expect(logs).toHaveLength(1);
+      expect(JSON.stringify(logs[0]?.Resource)).toContain(
+        `log-group:/aws/lambda/traffic-autopilot-sandbox-${fn}:*`,
+      );
+    }
+  });
+
+  it("lets flow control send only our document, only to instances with the fleet tag", () => {
+    const send = statementWith("FlowControlRole", "ssm:SendCommand") as (Statement & {
+      Condition?: unknown;
+    })[];
+    const resources = send.map((s) => JSON.stringify(s.Resource));
+    expect(resources).toHaveLength(2);
+    expect(resources.some((r) => r.includes("document/TrafficAutopilot-sandbox-FlowControl"))).toBe(true);
+    const onInstances = send.find((s) => JSON.stringify(s.Resource).includes("instance/*"));
+    expect(onInstances?.Condition).toEqual({ StringEquals: { "ssm:resourceTag/Role": ["haproxy-web"] } });
+    expect(JSON.stringify(statementsOf("FlowControlRole"))).not.toContain("AWS-RunShellScript");
+    const document = template.Resources.FlowControlDocument;
+    expect(document?.Type).toBe("AWS::SSM::Document");
+    expect(JSON.stringify(document?.Properties.Content)).toContain("flowctl {{ action }}");
+  });
+
+  it("scopes certificate rotation to the pair's tag, its zone and record, with read-only ACM", () => {
+    const modify = statementWith("CertRotationRole", "elasticloadbalancing:ModifyListener") as (Statement & {
+      Condition?: unknown;
+    })[];
+    expect(modify).toHaveLength(1);
+    expect(modify[0]?.Condition).toEqual({
+      StringEquals: { "elasticloadbalancing:ResourceTag/AlbPair": ["devices"] },
+    });
+    const change = statementWith("CertRotationRole", "route53:ChangeResourceRecordSets")[0];
+    expect(JSON.stringify(change?.Resource)).toContain("hostedzone/Z0SANDBOX0001");
+    expect(JSON.stringify(change)).toContain("devices.sandbox.example.com");
+    const acm = statementsOf("CertRotationRole").flatMap((s) => s.Action.filter((a) => a.startsWith("acm:")));
+    expect(acm.sort()).toEqual([
+      "acm:DescribeCertificate",
+      "acm:ListCertificates",
+      "acm:ListTagsForCertificate",
+    ]);
+  });
+
+  it("lets the canary modify only its configured listener rule", () => {
+    const modify = statementWith("CanaryRole", "elasticloadbalancing:ModifyRule");
+    expect(modify).toHaveLength(1);
+    expect(modify[0]?.Resource).toEqual([
+      "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee",
+    ]);
+    expect(statementWith("CanaryRole", "elasticloadbalancing:ModifyListener")).toEqual([]);
+  });
+
+  it("wires each automation to its triggers", () => {
+    const rules = Object.values(template.Resources).filter((r) => r.Type === "AWS::Events::Rule");
+    const patterns = rules.map((r) => JSON.stringify(r.Properties.EventPattern ?? null));
+    expect(patterns.filter((p) => p.includes("aws.acm"))).toHaveLength(2);
+    expect(patterns.some((p) => p.includes("ImportCertificate"))).toBe(true);
+    expect(
+      rules
+        .map((r) => r.Properties.ScheduleExpression)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(["rate(1 day)", "rate(1 minute)", "rate(1 minute)", "rate(5 minutes)"].sort());
+    const topics = Object.values(template.Resources)
+      .filter((r) => r.Type === "AWS::SNS::Subscription")
+      .map((r) => r.Properties.TopicArn);
+    expect(topics).toEqual([
+      "arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-sandbox-alarms",
+      "arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-sandbox-alarms",
+    ]);
+  });
+
   it("uses no wildcard actions in any role", () => {
     for (const [id, resource] of Object.entries(template.Resources)) {
       if (resource.Type !== "AWS::IAM::Role") continue;
@@ -84,20 +169,23 @@ describe("the packaged CloudFormation template", () => {
     expect(rules.map((r) => r.Properties.ScheduleExpression)).toContain("rate(1 minute)");
   });
 
-  it("bundles each function with its stage file and nothing else", () => {
-    const zip = path.join(out, "origin-balancer.zip");
-    expect(statSync(zip).size).toBeGreaterThan(10_000);
-    const listing = execFileSync("python3", [
-      "-c",
-      "import sys,zipfile;print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
-      zip,
-    ])
-      .toString()
-      .split("\n")
-      .filter(Boolean);
-    expect(listing).toContain("config/sandbox.yml");
-    expect(listing.some((f) => f.endsWith("handler.js"))).toBe(true);
-    expect(listing.filter((f) => f.startsWith("node_modules/"))).toEqual([]);
-    expect(readdirSync(out)).toContain("cloudformation-template-update-stack.json");
-  });
+  it.each(["origin-balancer", "flow-control", "cert-rotation", "canary"])(
+    "bundles %s with its stage file and nothing else",
+    (name) => {
+      const zip = path.join(out, `${name}.zip`);
+      expect(statSync(zip).size).toBeGreaterThan(10_000);
+      const listing = execFileSync("python3", [
+        "-c",
+        "import sys,zipfile;print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
+        zip,
+      ])
+        .toString()
+        .split("\n")
+        .filter(Boolean);
+      expect(listing).toContain("config/sandbox.yml");
+      expect(listing.some((f) => f.endsWith("handler.js"))).toBe(true);
+      expect(listing.filter((f) => f.startsWith("node_modules/"))).toEqual([]);
+      expect(readdirSync(out)).toContain("cloudformation-template-update-stack.json");
+    },
+  );
 });
