@@ -46,7 +46,7 @@ export function policyStatements(
     },
     {
       Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter"],
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/canary/*`),
     },
   ];

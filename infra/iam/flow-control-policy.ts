@@ -48,7 +48,7 @@ export function policyStatements(
     },
     {
       Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter"],
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/flow-control/*`),
     },
   ];

@@ -29,7 +29,7 @@ export function policyStatements(
     },
     {
       Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter"],
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/origin-balancer/*`),
     },
   ];

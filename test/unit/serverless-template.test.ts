@@ -51,6 +51,7 @@ describe("the packaged CloudFormation template", () => {
         "ssm:GetParameter",
         "ssm:GetParameter",
         "ssm:PutParameter",
+        "ssm:DeleteParameter",
       ].sort(),
     );
     const change = statements.find((s) => s.Action.includes("route53:ChangeResourceRecordSets"));

@@ -1,4 +1,5 @@
 import {
+  DeleteParameterCommand,
   GetParameterCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
@@ -9,14 +10,83 @@ import { ConflictError } from "../../errors";
 import type { StateStore } from "../../ports/state-store";
 
 /**
+ * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
+ * (well under a second); a lock older than this belongs to an invocation that died, and may be broken.
+ */
+const LOCK_LEASE_MS = 30_000;
+
+/**
  * JSON documents in SSM Parameter Store under one prefix (one parameter per key).
  *
- * Optimistic concurrency: PutParameter has no "if version is" condition, so we create with
- * Overwrite=false (atomic "must not exist"), and for updates we check that the version PutParameter
- * returns is exactly the one we read plus one; anything else means another writer got in between.
+ * Optimistic concurrency: PutParameter has no "only if the version is N" condition, and checking the
+ * version it returns afterwards is too late (the loser's value would already have replaced the winner's).
+ * So an update takes a short lease lock first: a `<key>.lock` parameter created with Overwrite=false,
+ * which SSM makes atomic. Under the lock it re-reads the version, writes only if it is still the one the
+ * caller read, then deletes the lock. Creating an absent key needs no lock: Overwrite=false is atomic.
  */
-export function createSsmStateStore(client: SSMClient, prefix: string): StateStore {
+export function createSsmStateStore(
+  client: SSMClient,
+  prefix: string,
+  clock: () => number = Date.now,
+): StateStore {
   const nameOf = (key: string) => `${prefix.replace(/\/$/, "")}/${key}`;
+
+  const readVersion = async (name: string): Promise<number | undefined> => {
+    try {
+      return (await client.send(new GetParameterCommand({ Name: name }))).Parameter?.Version;
+    } catch (error) {
+      if (error instanceof ParameterNotFound) return undefined;
+      throw error;
+    }
+  };
+
+  const put = async (name: string, value: string, overwrite: boolean) =>
+    (
+      await client.send(
+        new PutParameterCommand({ Name: name, Value: value, Type: "String", Overwrite: overwrite }),
+      )
+    ).Version ?? 0;
+
+  const releaseLock = async (lock: string) => {
+    try {
+      await client.send(new DeleteParameterCommand({ Name: lock }));
+    } catch (error) {
+      if (!(error instanceof ParameterNotFound)) throw error;
+    }
+  };
+
+  /** Takes the lease; breaks a lease whose holder died (at most once, then reports the conflict). */
+  const acquireLock = async (name: string) => {
+    const lock = `${name}.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const lease = JSON.stringify({ expiresAt: new Date(clock() + LOCK_LEASE_MS).toISOString() });
+      try {
+        await put(lock, lease, false);
+        return lock;
+      } catch (error) {
+        if (!(error instanceof ParameterAlreadyExists)) throw error;
+        const held = await readLease(lock);
+        if (held !== undefined && Date.parse(held) > clock()) {
+          throw new ConflictError(`${name} is being written by another invocation (lease until ${held})`, {
+            cause: error,
+          });
+        }
+        await releaseLock(lock);
+      }
+    }
+    throw new ConflictError(`${name}: could not take the write lock, another writer keeps taking it`);
+  };
+
+  const readLease = async (lock: string): Promise<string | undefined> => {
+    try {
+      const out = await client.send(new GetParameterCommand({ Name: lock }));
+      return (JSON.parse(out.Parameter?.Value ?? "{}") as { expiresAt?: string }).expiresAt;
+    } catch (error) {
+      if (error instanceof ParameterNotFound) return undefined;
+      throw error;
+    }
+  };
+
   return {
     async load<T>(key: string) {
       try {
@@ -31,30 +101,31 @@ export function createSsmStateStore(client: SSMClient, prefix: string): StateSto
     },
 
     async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
+      const name = nameOf(key);
+      const text = JSON.stringify(value);
       const expected = options.expectedVersion;
-      try {
-        const out = await client.send(
-          new PutParameterCommand({
-            Name: nameOf(key),
-            Value: JSON.stringify(value),
-            Type: "String",
-            Overwrite: expected !== "absent",
-          }),
-        );
-        const version = out.Version ?? 0;
-        if (typeof expected === "number" && version !== expected + 1) {
-          throw new ConflictError(
-            `${nameOf(key)} changed while we worked (read version ${expected}, now ${version - 1}): re-read and retry`,
-          );
-        }
-        return version;
-      } catch (error) {
-        if (error instanceof ParameterAlreadyExists) {
-          throw new ConflictError(`${nameOf(key)} was created by someone else meanwhile: re-read and retry`, {
+      if (expected === undefined) return put(name, text, true);
+      if (expected === "absent") {
+        try {
+          return await put(name, text, false);
+        } catch (error) {
+          if (!(error instanceof ParameterAlreadyExists)) throw error;
+          throw new ConflictError(`${name} was created by someone else meanwhile: re-read and retry`, {
             cause: error,
           });
         }
-        throw error;
+      }
+      const lock = await acquireLock(name);
+      try {
+        const current = await readVersion(name);
+        if (current !== expected) {
+          throw new ConflictError(
+            `${name} changed while we worked (read version ${expected}, now ${current ?? "deleted"}): re-read and retry`,
+          );
+        }
+        return await put(name, text, true);
+      } finally {
+        await releaseLock(lock);
       }
     },
   };

@@ -134,7 +134,7 @@ describe("the cert-rotation IAM policy", () => {
     expect(withAction("ssm:PutParameter")).toEqual([
       {
         Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:PutParameter"],
+        Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
         Resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/traffic-autopilot/prod/cert-rotation/*",
       },
     ]);

@@ -96,7 +96,7 @@ describe("the flow-control IAM policy", () => {
     });
     expect(statements).toContainEqual({
       Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter"],
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: "arn:aws:ssm:eu-west-1:123456789012:parameter/traffic-autopilot/prod/flow-control/*",
     });
   });

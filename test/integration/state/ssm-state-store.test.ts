@@ -1,0 +1,87 @@
+import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
+import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
+import { ConflictError } from "../../../shared/errors";
+import { motoClientOptions, motoOrSkip } from "../../support/moto";
+
+const hasMoto = motoOrSkip();
+const PREFIX = "/traffic-autopilot/test";
+
+describe.skipIf(!hasMoto)("the SSM state store's optimistic concurrency on moto", () => {
+  let moto: MotoServer;
+  let ssm: SSMClient;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    ssm = createSsmClient(motoClientOptions(moto.url));
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  const raw = async (key: string) =>
+    (await ssm.send(new GetParameterCommand({ Name: `${PREFIX}/${key}` }))).Parameter;
+
+  it("lets exactly one of two racing writers win, and keeps the winner's value", async () => {
+    const store = createSsmStateStore(ssm, PREFIX);
+    const first = await store.save("race/state", { writer: "seed" }, { expectedVersion: "absent" });
+    for (let round = 0; round < 5; round++) {
+      const read = await store.load<{ writer: string }>("race/state");
+      const version = read?.version ?? first;
+      const results = await Promise.allSettled(
+        ["a", "b"].map((writer) => store.save("race/state", { writer }, { expectedVersion: version })),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results.filter((r) => r.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      const winner = results[0]?.status === "fulfilled" ? "a" : "b";
+      const stored = await store.load<{ writer: string }>("race/state");
+      expect(stored?.value.writer).toBe(winner);
+      expect(stored?.version).toBe(version + 1);
+    }
+  });
+
+  it("refuses a writer whose read is stale, naming the versions, and leaves the value alone", async () => {
+    const store = createSsmStateStore(ssm, PREFIX);
+    const v1 = await store.save("stale/state", { n: 1 }, { expectedVersion: "absent" });
+    await store.save("stale/state", { n: 2 }, { expectedVersion: v1 });
+    await expect(store.save("stale/state", { n: 3 }, { expectedVersion: v1 })).rejects.toThrow(
+      /read version 1, now 2/,
+    );
+    expect(JSON.parse((await raw("stale/state"))?.Value ?? "")).toEqual({ n: 2 });
+  });
+
+  it("refuses to create a key someone else created first", async () => {
+    const store = createSsmStateStore(ssm, PREFIX);
+    await store.save("created/state", { n: 1 }, { expectedVersion: "absent" });
+    await expect(store.save("created/state", { n: 2 }, { expectedVersion: "absent" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it("holds a writer off while another holds a live lease, and breaks a lease whose holder died", async () => {
+    let now = Date.parse("2026-12-02T10:00:00Z");
+    const store = createSsmStateStore(ssm, PREFIX, () => now);
+    const v1 = await store.save("lease/state", { n: 1 }, { expectedVersion: "absent" });
+    const lease = (until: string) =>
+      ssm.send(
+        new PutParameterCommand({
+          Name: `${PREFIX}/lease/state.lock`,
+          Value: JSON.stringify({ expiresAt: until }),
+          Type: "String",
+          Overwrite: true,
+        }),
+      );
+    await lease("2026-12-02T10:00:20Z");
+    await expect(store.save("lease/state", { n: 2 }, { expectedVersion: v1 })).rejects.toThrow(
+      /being written by another invocation/,
+    );
+    now = Date.parse("2026-12-02T10:01:00Z");
+    expect(await store.save("lease/state", { n: 2 }, { expectedVersion: v1 })).toBe(v1 + 1);
+    await expect(raw("lease/state.lock")).rejects.toThrow();
+  });
+});
