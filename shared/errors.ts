@@ -19,6 +19,11 @@ export class InvalidEventError extends AutopilotError {
   readonly retryable = false;
 }
 
+/** An operator's override request is malformed or names something the stage does not have. Nothing stored. */
+export class InvalidOverrideError extends AutopilotError {
+  readonly retryable = false;
+}
+
 /** The stage configuration is invalid. `problems` lists every bad key with its path. */
 export class InvalidConfigError extends AutopilotError {
   readonly retryable = false;

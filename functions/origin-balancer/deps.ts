@@ -1,6 +1,7 @@
 import { createCloudFrontMetricsClient, createRoute53Client } from "../../shared/adapters/aws/clients";
 import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
 import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { OriginBalancerConfig } from "../../shared/config/balancer-config";
@@ -18,6 +19,7 @@ export async function createOriginBalancerRuntime(): Promise<OriginBalancerRunti
   const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient({ region: base.config.region }));
   const route53 = createRoute53Client({ region: base.config.region });
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
     config,
     base,
@@ -27,6 +29,7 @@ export async function createOriginBalancerRuntime(): Promise<OriginBalancerRunti
         metrics,
         records: createRoute53WeightedRecords(route53, { deadline }),
         state,
+        overrides,
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

@@ -1,5 +1,5 @@
 import type { CanarySectionConfig } from "../../shared/config/canary-config";
-import { type ArnContext, type PolicyStatement, ssmParameterArn } from "./types";
+import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParameterArn } from "./types";
 
 /**
  * Least privilege for the canary: modify only the configured listener rules (ModifyRule) and listeners
@@ -49,5 +49,6 @@ export function policyStatements(
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/canary/*`),
     },
+    readOverridesStatement(ctx, shared.parameterPrefix),
   ];
 }

@@ -1,5 +1,5 @@
 import type { CertRotationConfig } from "../../shared/config/cert-rotation-config";
-import { type ArnContext, type PolicyStatement, ssmParameterArn } from "./types";
+import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParameterArn } from "./types";
 
 /**
  * Least privilege for the certificate rotation: change the default certificate of the pairs' listeners
@@ -108,6 +108,7 @@ export function policyStatements(
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/cert-rotation/*`),
     },
+    readOverridesStatement(ctx, shared.parameterPrefix),
   );
   return statements;
 }

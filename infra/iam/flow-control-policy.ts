@@ -1,5 +1,5 @@
 import type { FlowControlConfig } from "../../shared/config/flow-control-config";
-import { type ArnContext, type PolicyStatement, ssmParameterArn } from "./types";
+import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParameterArn } from "./types";
 
 /**
  * Least privilege for flow control: ssm:SendCommand only with our own document and only on instances that
@@ -51,5 +51,6 @@ export function policyStatements(
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/flow-control/*`),
     },
+    readOverridesStatement(ctx, shared.parameterPrefix),
   ];
 }

@@ -1,5 +1,5 @@
 import type { OriginBalancerConfig } from "../../shared/config/balancer-config";
-import { type ArnContext, type PolicyStatement, ssmParameterArn } from "./types";
+import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParameterArn } from "./types";
 
 /**
  * Least privilege for the origin balancer: change records only in the configured hosted zones, read
@@ -32,5 +32,6 @@ export function policyStatements(
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/origin-balancer/*`),
     },
+    readOverridesStatement(ctx, shared.parameterPrefix),
   ];
 }

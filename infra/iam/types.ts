@@ -24,3 +24,16 @@ export const CLOUDFORMATION_ARN_CONTEXT = (stage: string): ArnContext => ({
 export function ssmParameterArn(ctx: ArnContext, name: string): string {
   return `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`;
 }
+
+/**
+ * Every automation reads the operator overrides on every run: one recursive GetParametersByPath under
+ * `<prefix>/overrides` (the path itself is the resource AWS checks for a by-path read).
+ */
+export function readOverridesStatement(ctx: ArnContext, parameterPrefix: string): PolicyStatement {
+  const root = `${parameterPrefix.replace(/\/$/, "")}/overrides`;
+  return {
+    Effect: "Allow",
+    Action: ["ssm:GetParametersByPath"],
+    Resource: [ssmParameterArn(ctx, root), ssmParameterArn(ctx, `${root}/*`)],
+  };
+}

@@ -74,5 +74,16 @@ export function functionDefinitions(config: StageConfig): Record<string, Record<
       ],
     };
   }
+  if (Object.keys(functions).length > 0) {
+    // Manual invoke only (no events). It may wait for a delegated canary or rotation run to finish.
+    functions.override = {
+      ...base(
+        "override",
+        "OverrideRole",
+        "Operator overrides: pin, pause, force, canary commands, plan approval",
+      ),
+      timeout: 900,
+    };
+  }
   return functions;
 }

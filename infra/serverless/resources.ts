@@ -6,6 +6,7 @@ import { policyStatements as canaryPolicy } from "../iam/canary-policy";
 import { policyStatements as certRotationPolicy } from "../iam/cert-rotation-policy";
 import { policyStatements as flowControlPolicy } from "../iam/flow-control-policy";
 import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer-policy";
+import { policyStatements as overridePolicy } from "../iam/override-policy";
 import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
 
 export const SERVICE = "traffic-autopilot";
@@ -56,6 +57,13 @@ export function functionRoles(config: StageConfig): FunctionRole[] {
       functionName: "canary",
       logicalId: "CanaryRole",
       statements: canaryPolicy(config.canary, ctx, shared),
+    });
+  }
+  if (roles.length > 0) {
+    roles.push({
+      functionName: "override",
+      logicalId: "OverrideRole",
+      statements: overridePolicy(config, ctx, shared),
     });
   }
   return roles;

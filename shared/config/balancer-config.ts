@@ -48,6 +48,8 @@ export const poolSchema = z
   .strictObject({
     /** Short name used in state parameters, logs and Slack. */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes"),
+    /** This pool's mode, when it differs from the section's (e.g. one pool in plan mode while trusted). */
+    mode: modeSchema.optional(),
     record: z.strictObject({
       hostedZoneId: hostedZoneIdSchema,
       name: dnsNameSchema,
@@ -79,7 +81,14 @@ export const poolSchema = z
   });
 
 export const originBalancerSchema = z.strictObject({
-  mode: modeSchema.exclude(["plan"]).default("auto"),
+  mode: modeSchema.default("auto"),
+  /** How long a stored plan (mode plan) can be approved; load moves fast, so minutes, not hours. */
+  planExpiryMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   schedule: scheduleSchema.default("rate(1 minute)"),
   pools: z.array(poolSchema).min(1),
 });

@@ -6,6 +6,7 @@ import { canarySectionSchema } from "./canary-config";
 import { certRotationSchema } from "./cert-rotation-config";
 import { ssmParameterNameSchema } from "./common";
 import { flowControlSchema } from "./flow-control-config";
+import { overridesSchema } from "./overrides-config";
 
 const slackSchema = z.strictObject({
   channel: z.string().min(1),
@@ -21,6 +22,7 @@ export const stageConfigSchema = z.strictObject({
   /** Where state, overrides and Slack thread ids live in SSM Parameter Store. */
   parameterPrefix: ssmParameterNameSchema,
   slack: slackSchema,
+  overrides: overridesSchema.default({ maxHours: 72 }),
   originBalancer: originBalancerSchema.optional(),
   canary: canarySectionSchema.optional(),
   flowControl: flowControlSchema.optional(),

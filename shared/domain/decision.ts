@@ -35,7 +35,11 @@ export interface Guard {
 
 export interface OverrideInForce {
   kind: string;
+  /** The stored override's id (absent for a canary's own pause/promote commands). */
+  id?: string;
   author: string;
+  /** Who really invoked the override function, beside the author the operator typed. */
+  invoker?: string;
   reason: string;
   expiresAt: string;
 }

@@ -10,7 +10,18 @@ export interface CertRotationTrigger {
   certificateArn?: string;
   /** A well-formed event that cannot concern any pair (a failed ImportCertificate call). */
   ignoreReason?: string;
+  /** Only these pairs (an operator's rotate-now names one); absent = every configured pair. */
+  pairs?: string[];
 }
+
+/** A direct invocation by the override function: `{ "rotateNow": { "pair", "author", "reason" } }`. */
+const rotateNowEvent = z.strictObject({
+  rotateNow: z.strictObject({
+    pair: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    author: z.string().min(1).max(64),
+    reason: z.string().min(1).max(500),
+  }),
+});
 
 const certificateArn = z
   .string()
@@ -59,7 +70,21 @@ const importEvent = envelope.extend({
  * Parses any event the cert-rotation function is subscribed to; anything else (or a malformed one) is
  * an InvalidEventError naming the problem, raised before any AWS call.
  */
-export function parseCertRotationEvent(event: unknown): CertRotationTrigger {
+export function parseCertRotationEvent(
+  event: unknown,
+  now: () => Date = () => new Date(),
+): CertRotationTrigger {
+  if (typeof event === "object" && event !== null && "rotateNow" in event) {
+    const { rotateNow } = parseWith(rotateNowEvent, event, "rotate-now command");
+    return {
+      trigger: {
+        kind: "manual",
+        source: `rotate-now by ${rotateNow.author}: ${rotateNow.reason}`,
+        at: now().toISOString(),
+      },
+      pairs: [rotateNow.pair],
+    };
+  }
   const detailType = (event as { "detail-type"?: unknown } | null)?.["detail-type"];
   if (detailType === "Scheduled Event") return { trigger: parseScheduleEvent(event) };
   if (detailType === "AWS API Call via CloudTrail") {

@@ -14,6 +14,8 @@ export function createFunctionHandler<Runtime extends { base: ColdStart }, Input
   runtime: () => Promise<Runtime>;
   parse: (event: unknown) => Input;
   run: (runtime: Runtime, input: Input, context: Context) => Promise<Output>;
+  /** Which failures reach Slack (default: all). */
+  alertable?: (error: unknown) => boolean;
 }) {
   let cached: Promise<Runtime> | undefined;
   const load = () => {
@@ -30,6 +32,7 @@ export function createFunctionHandler<Runtime extends { base: ColdStart }, Input
         automation: options.automation,
         logger: () => logger,
         alert: async (text) => (await load()).base.notifier.post({ text, severity: "critical", blocks: [] }),
+        ...(options.alertable ? { alertable: options.alertable } : {}),
       }),
     )
     .handler(async (event, context) => {

@@ -7,23 +7,36 @@ import {
   slackWorthiness,
 } from "../domain/balancer/balancer-decision";
 import { cacheMissLoad, minutesBetween } from "../domain/balancer/cache-miss-load";
+import { obeyOverride } from "../domain/balancer/obey-override";
 import { type BalancerPlan, planWeights } from "../domain/balancer/plan-weights";
 import { type BalancerState, EMPTY_BALANCER_STATE, type Weights } from "../domain/balancer/types";
 import { sameWeights } from "../domain/balancer/weights";
 import type { Trigger } from "../domain/decision";
 import { renderBalancerMessage } from "../domain/messages/balancer-message";
+import {
+  appliesTo,
+  endedSentence,
+  inForceOf,
+  type OverrideTransition,
+  overrideInForce,
+  overrideTransition,
+} from "../domain/overrides/resolve";
+import type { StoredOverride } from "../domain/overrides/types";
 import { AwsCallError, describeError, VerificationError } from "../errors";
 import type { CdnMetrics } from "../ports/cdn-metrics";
 import type { Notifier } from "../ports/notifier";
+import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { WeightedRecord, WeightedRecords, WeightUpdate } from "../ports/weighted-records";
 import type { Logger } from "../runtime/logger";
+import { markApplied, type PlanStep, stepPlan } from "./balancer-plans";
 import { recordDecision } from "./record-decision";
 
 export interface BalancerDeps {
   metrics: CdnMetrics;
   records: WeightedRecords;
   state: StateStore;
+  overrides: OverrideReader;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
@@ -39,6 +52,8 @@ interface Evaluated {
   observed: BalancerObserved;
   previous: BalancerState;
   stateVersion?: number;
+  override?: StoredOverride;
+  overrideNews: OverrideTransition;
 }
 
 /**
@@ -53,23 +68,67 @@ export async function balanceOrigins(
   const now = deps.now();
   const evaluated: Evaluated[] = [];
   const decisions: BalancerDecision[] = [];
+  // Overrides are read once per run; if they cannot be read, no pool may act (a pin could be there).
+  const overrides = deps.overrides.list();
+  overrides.catch(() => undefined);
   for (const pool of config.pools) {
     try {
-      evaluated.push(await evaluate(deps, pool, now));
+      evaluated.push(await evaluate(deps, pool, now, await overrides));
     } catch (error) {
-      decisions.push(failedToEvaluate(pool, trigger, now, config.mode, error));
+      decisions.push(failedToEvaluate(pool, trigger, now, modeOf(config, pool), error));
     }
   }
-  const results =
-    config.mode === "auto" ? await applyChanges(deps, evaluated) : new Map<string, ApplyResult>();
+  const steps = new Map<string, PlanStep>();
+  for (const item of evaluated.filter((e) => modeOf(config, e.pool) === "plan")) {
+    try {
+      const step = await stepPlan(deps.state, item.pool, item.plan, now, config.planExpiryMinutes);
+      steps.set(item.target, step);
+      if (step.execute) item.plan = { ...item.plan, after: step.execute.proposed };
+    } catch (error) {
+      // A plan that cannot be stored is not applied: the next run plans again.
+      steps.set(item.target, { note: `plan not stored: ${describeError(error).message}`, post: true });
+    }
+  }
+  const actionable = evaluated.filter((e) => {
+    const mode = modeOf(config, e.pool);
+    if (mode === "auto") return true;
+    // In plan mode an operator's pin and an approved plan are human decisions: they are carried out.
+    return mode === "plan" && (e.plan.rule === "override-pin" || steps.get(e.target)?.execute !== undefined);
+  });
+  const results = await applyChanges(deps, actionable);
   for (const item of evaluated) {
+    const step = steps.get(item.target);
+    const executed = step?.execute;
+    if (executed && results.get(item.target)?.kind === "applied")
+      await markApplied(deps.state, executed, now);
     const applied = results.get(item.target) ?? { kind: "not-attempted" };
-    const decision = balancerDecision({ ...item, trigger, now, mode: config.mode, applied });
-    const slack = slackWorthiness(decision, item.previous);
+    const news = item.overrideNews;
+    const decision = balancerDecision({
+      target: item.target,
+      plan: item.plan,
+      observed: item.observed,
+      trigger,
+      now,
+      mode: modeOf(config, item.pool),
+      applied,
+      ...(step?.note ? { planNote: step.note } : {}),
+      ...(item.override ? { override: inForceOf(item.override) } : {}),
+      ...(news.kind === "ended" ? { overrideEnded: endedSentence(news) } : {}),
+    });
+    const worth = slackWorthiness(decision, item.previous);
+    // An override taking the wheel or handing it back is always said, once.
+    const slack = {
+      ...worth,
+      post: worth.post || step?.post === true || news.kind === "started" || news.kind === "ended",
+    };
     // A failed apply leaves the state as it was: the next run re-plans from what Route 53 really holds.
     // A dry run records what it would have done but must not count a change that never happened.
     if (applied.kind !== "failed") {
-      const base = item.plan.changed && applied.kind !== "applied" ? item.previous : item.plan.nextState;
+      const { override: remembered } = item.plan.nextState;
+      const base =
+        item.plan.changed && applied.kind !== "applied"
+          ? withOverrideMemory(item.previous, remembered)
+          : item.plan.nextState;
       const { heldEpisode: _, ...rest } = base;
       const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
       await deps.state.save(stateKey(item.pool), next);
@@ -83,7 +142,12 @@ export async function balanceOrigins(
   return decisions;
 }
 
-async function evaluate(deps: BalancerDeps, pool: PoolConfig, now: Date): Promise<Evaluated> {
+async function evaluate(
+  deps: BalancerDeps,
+  pool: PoolConfig,
+  now: Date,
+  overrides: readonly StoredOverride[],
+): Promise<Evaluated> {
   const target = `${pool.record.name} ${pool.record.type}`;
   const records = await deps.records.read(pool.record);
   const weights: Weights = {};
@@ -103,7 +167,16 @@ async function evaluate(deps: BalancerDeps, pool: PoolConfig, now: Date): Promis
   const stored = await deps.state.load<BalancerState>(stateKey(pool));
   const previous = stored?.value ?? EMPTY_BALANCER_STATE;
   const policy = { ...pool.policy, origins: pool.origins, minDatapoints: pool.metrics.minDatapoints };
-  const plan = planWeights({ samples: load.samples, currentWeights: weights, state: previous, policy, now });
+  const policyPlan = planWeights({
+    samples: load.samples,
+    currentWeights: weights,
+    state: previous,
+    policy,
+    now,
+  });
+  const candidates = overrides.filter((o) => appliesTo(o, "origin-balancer", pool.name));
+  const override = overrideInForce(candidates, now);
+  const plan = obeyOverride(policyPlan, override);
   const observed: BalancerObserved = {
     samples: load.samples,
     excluded: load.excluded,
@@ -119,7 +192,15 @@ async function evaluate(deps: BalancerDeps, pool: PoolConfig, now: Date): Promis
     observed,
     previous,
     ...(stored ? { stateVersion: stored.version } : {}),
+    ...(override ? { override } : {}),
+    overrideNews: overrideTransition(previous.override, override, candidates),
   };
+}
+
+/** The state as it was, but with the override memory of this run (so its start is said only once). */
+function withOverrideMemory(state: BalancerState, override: BalancerState["override"]): BalancerState {
+  const { override: _, ...rest } = state;
+  return override ? { ...rest, override } : rest;
 }
 
 /** One ChangeBatch per hosted zone, INSYNC awaited, then every changed record set read back. */
@@ -193,6 +274,11 @@ function failedToEvaluate(
     severity: "critical",
     error: err,
   };
+}
+
+/** A pool's own mode wins over the section's. */
+function modeOf(config: OriginBalancerConfig, pool: PoolConfig): OriginBalancerConfig["mode"] {
+  return pool.mode ?? config.mode;
 }
 
 export function stateKey(pool: PoolConfig): string {

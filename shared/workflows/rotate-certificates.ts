@@ -18,7 +18,7 @@ import {
 } from "../domain/certificates/types";
 import type { Mode, Trigger } from "../domain/decision";
 import { renderCertRotationMessage } from "../domain/messages/cert-rotation-message";
-import { ConflictError, describeError } from "../errors";
+import { ConflictError, describeError, InvalidEventError } from "../errors";
 import type { CertificateSummary, Certificates } from "../ports/certificates";
 import type { DnsPointer } from "../ports/dns-pointer";
 import type { LoadBalancers } from "../ports/load-balancers";
@@ -72,7 +72,13 @@ export async function rotateCertificates(
     return listing;
   };
   const decisions: CertDecision[] = [];
-  for (const pair of config.pairs) {
+  const pairs = input.pairs ? config.pairs.filter((p) => input.pairs?.includes(p.name)) : config.pairs;
+  if (input.pairs && pairs.length === 0) {
+    throw new InvalidEventError(
+      `unknown pair ${input.pairs.join(", ")} (configured: ${config.pairs.map((p) => p.name).join(", ")})`,
+    );
+  }
+  for (const pair of pairs) {
     if (input.ignoreReason !== undefined) {
       const decision = decide(pair.name, input.trigger, now, config.mode, ignoredPlan(input.ignoreReason));
       await recordDecision(decision, deps, { post: false, message: renderCertRotationMessage(decision) });

@@ -15,6 +15,7 @@ import {
 } from "../../shared/adapters/aws/clients";
 import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
 import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { createSlackClient } from "../../shared/bootstrap";
@@ -80,6 +81,11 @@ originBalancer:
         metrics,
         records: createRoute53WeightedRecords(route53, { deadline, pollIntervalMs: 50 }),
         state: createSsmStateStore(ssm, config.parameterPrefix),
+        overrides: createSsmOverrideStore(
+          ssm,
+          config.parameterPrefix,
+          createSsmStateStore(ssm, config.parameterPrefix),
+        ),
         notifier,
         logger,
         now: () => now,

@@ -52,6 +52,7 @@ describe("the packaged CloudFormation template", () => {
         "ssm:GetParameter",
         "ssm:PutParameter",
         "ssm:DeleteParameter",
+        "ssm:GetParametersByPath",
       ].sort(),
     );
     const change = statements.find((s) => s.Action.includes("route53:ChangeResourceRecordSets"));
@@ -71,14 +72,16 @@ describe("the packaged CloudFormation template", () => {
 
   it("gives every function its own role, writing only to its own log group", () => {
     const roles = functions().map((f) => JSON.stringify(f.Properties.Role));
-    expect(roles).toHaveLength(4);
-    expect(new Set(roles).size).toBe(4);
-    for (const [role, fn] of [
+    const expected = [
       ["OriginBalancerRole", "origin-balancer"],
       ["FlowControlRole", "flow-control"],
       ["CertRotationRole", "cert-rotation"],
       ["CanaryRole", "canary"],
-    ]) {
+      ["OverrideRole", "override"],
+    ];
+    expect(roles).toHaveLength(expected.length);
+    expect(new Set(roles).size).toBe(expected.length);
+    for (const [role, fn] of expected) {
       const logs = statementWith(role as string, "logs:PutLogEvents");
       expect(logs).toHaveLength(1);
       expect(JSON.stringify(logs[0]?.Resource)).toContain(

@@ -2,6 +2,7 @@ import { ACMClient } from "@aws-sdk/client-acm";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
@@ -54,4 +55,15 @@ export function createEc2Client(options: ClientOptions): EC2Client {
 /** ACM is regional: an ALB can only use certificates from its own region. */
 export function createAcmClient(options: ClientOptions): ACMClient {
   return new ACMClient({ ...common(options), region: options.region });
+}
+
+/** The override function hands canary commands and rotate-now to the automations' own functions. */
+export function createLambdaClient(options: ClientOptions): LambdaClient {
+  // A delegated run may wait for DNS INSYNC: the request may take minutes, unlike other calls.
+  return new LambdaClient({
+    ...common(options),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 900_000, throwOnRequestTimeout: true },
+    region: options.region,
+  });
 }

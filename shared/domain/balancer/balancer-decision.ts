@@ -1,4 +1,4 @@
-import type { Decision, Mode, Outcome, Severity, Trigger } from "../decision";
+import type { Decision, Mode, Outcome, OverrideInForce, Severity, Trigger } from "../decision";
 import type { ExcludedMinute } from "./cache-miss-load";
 import type { LoadForecast } from "./load-forecast";
 import type { BalancerPlan } from "./plan-weights";
@@ -35,6 +35,12 @@ export function balancerDecision(args: {
   plan: BalancerPlan;
   observed: BalancerObserved;
   applied: ApplyResult;
+  /** The operator override obeyed this run. */
+  override?: OverrideInForce;
+  /** Set on the first run after an override ended: said first in the headline. */
+  overrideEnded?: string;
+  /** Plan mode: what happened to the stored plan (awaiting approval, refused approval...), said last. */
+  planNote?: string;
 }): BalancerDecision {
   const { plan, applied, mode } = args;
   const outcome: Outcome =
@@ -43,8 +49,10 @@ export function balancerDecision(args: {
       : applied.kind === "applied"
         ? "applied"
         : plan.changed
-          ? "dry-run"
-          : plan.rule === "no-data" || blocked(plan)
+          ? mode === "plan"
+            ? "planned"
+            : "dry-run"
+          : plan.rule === "no-data" || plan.rule === "override-pause" || blocked(plan)
             ? "held"
             : "unchanged";
   const after = outcome === "applied" ? plan.after : plan.before;
@@ -61,11 +69,17 @@ export function balancerDecision(args: {
     at: args.now.toISOString(),
     mode,
     rule: plan.rule,
-    headline: headline(args.target, plan, outcome),
+    headline: withPlanNote(
+      args.overrideEnded
+        ? `${args.target}: ${args.overrideEnded} — ${headline("", plan, outcome).replace(/^: /, "")}`
+        : headline(args.target, plan, outcome),
+      args.planNote,
+    ),
     observed: args.observed,
     before: { weights: plan.before, shares: weightsToShares(plan.before) },
     after: { weights: after, shares: weightsToShares(after) },
     guards: plan.guards,
+    ...(args.override ? { override: args.override } : {}),
     outcome,
     severity,
     ...(applied.kind === "applied"
@@ -74,6 +88,8 @@ export function balancerDecision(args: {
     ...(applied.kind === "failed" ? { error: applied.error } : {}),
   };
 }
+
+const withPlanNote = (text: string, note?: string) => (note ? `${text} — ${note}` : text);
 
 function blocked(plan: BalancerPlan): boolean {
   return plan.guards.some(
@@ -86,9 +102,18 @@ function headline(target: string, plan: BalancerPlan, outcome: Outcome): string 
     Object.entries(weightsToShares(w))
       .map(([id, share]) => `${id} ${Math.round(share * 100)}%`)
       .join(" / ");
+  if (plan.rule === "override-pin") {
+    return outcome === "applied" || outcome === "dry-run"
+      ? `${target}: ${outcome === "dry-run" ? "dry run — would pin" : "pinned"} ${split(plan.before)} → ${split(plan.after)} (${plan.reason})`
+      : outcome === "failed"
+        ? `${target}: pinning weights FAILED, still ${split(plan.before)} — see thread`
+        : `${target}: holding pinned weights ${split(plan.before)} (${plan.reason})`;
+  }
   switch (outcome) {
     case "applied":
       return `${target}: ${plan.rule === "offload" ? "moved load off" : "gave load back"} — ${split(plan.before)} → ${split(plan.after)} (${plan.reason})`;
+    case "planned":
+      return `${target}: plan — would ${plan.rule === "offload" ? "move load off" : "give load back"}: ${split(plan.before)} → ${split(plan.after)} (${plan.reason})`;
     case "dry-run":
       return `${target}: dry run — would ${plan.rule === "offload" ? "move load off" : "give load back"}: ${split(plan.before)} → ${split(plan.after)} (${plan.reason})`;
     case "failed":

@@ -10,7 +10,9 @@ export type BalancerRule =
   | "give-back" // load stayed low long enough: return a bounded step to the cheaper origin
   | "release-wait" // give-back wanted, load has not been low for long enough yet
   | "within-band" // between target and engage (or above release): hysteresis holds the weights
-  | "steady"; // the weights already match the plan
+  | "steady" // the weights already match the plan
+  | "override-pin" // an operator pinned the weights: they are held, whatever the load
+  | "override-pause"; // an operator paused the balancer: nothing changes
 
 export interface BalancerPlan {
   rule: BalancerRule;

@@ -1,3 +1,4 @@
+import type { OverrideMemory } from "../overrides/types";
 /** One origin behind the weighted record set, listed in cost order (cheapest first). */
 export interface OriginSpec {
   /** The Route 53 SetIdentifier of this origin's weighted record. */
@@ -52,6 +53,8 @@ export interface BalancerState {
   heldEpisode?: string;
   /** Since when metrics have been insufficient (one Slack message per episode). */
   noDataSince?: string;
+  /** The operator override obeyed on the last run: its end is announced once, on the first run after. */
+  override?: OverrideMemory;
 }
 
 /** +1 moves load toward costlier origins (offload), -1 gives it back to cheaper ones. */

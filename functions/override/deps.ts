@@ -1,0 +1,36 @@
+import { createLambdaClient } from "../../shared/adapters/aws/clients";
+import { createLambdaInvoker } from "../../shared/adapters/aws/lambda-invoker";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
+import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { coldStart, type FunctionRuntime } from "../../shared/bootstrap";
+import type { StageConfig } from "../../shared/config/stage-config";
+import type { OverrideDeps } from "../../shared/workflows/override/apply-override";
+
+export type OverrideRuntime = FunctionRuntime<StageConfig, OverrideDeps>;
+
+/** The service name serverless.yml deploys under: functions are `<service>-<stage>-<name>`. */
+export const SERVICE = "traffic-autopilot";
+
+/** Built once per cold start. The override function reads the whole stage: it may point at any target. */
+export async function createOverrideRuntime(): Promise<OverrideRuntime> {
+  const base = await coldStart("override");
+  const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
+  const invoker = createLambdaInvoker(
+    createLambdaClient({ region: base.config.region }),
+    SERVICE,
+    base.config.stage,
+  );
+  return {
+    config: base.config,
+    base,
+    deps: () => ({
+      overrides,
+      state,
+      invoker,
+      notifier: base.notifier,
+      logger: base.logger,
+      now: () => new Date(),
+    }),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Context } from "aws-lambda";
+import { ConflictError, InvalidOverrideError } from "../../shared/errors";
+import { createFunctionHandler } from "../../shared/runtime/function-handler";
+import { parseOverrideRequest } from "../../shared/runtime/override-request";
+import { applyOverride, type Caller } from "../../shared/workflows/override/apply-override";
+import { createOverrideRuntime, type OverrideRuntime } from "./deps";
+
+/**
+ * Override: an operator's manual invoke (`serverless invoke -f override --data '{...}'` or `autopilot
+ * override ...`) -> validate -> store the override (or hand a canary command / rotation to that function)
+ * -> record and post to Slack. Wiring only; see shared/workflows/override.
+ */
+export function createHandler(runtime: () => Promise<OverrideRuntime>) {
+  return createFunctionHandler({
+    automation: "override",
+    runtime,
+    parse: parseOverrideRequest,
+    // The operator sees a refused or conflicting request in the CLI; the channel does not need an alarm.
+    alertable: (error) => !(error instanceof InvalidOverrideError || error instanceof ConflictError),
+    run: (rt, request, context: Context) =>
+      applyOverride(rt.deps(context), rt.config, request, callerOf(context)),
+  });
+}
+
+type ClientContextCustom = { custom?: Record<string, unknown>; Custom?: Record<string, unknown> };
+
+/**
+ * Lambda does not tell a function which IAM identity invoked it (CloudTrail does, with the request id).
+ * The CLI sends its caller identity (sts:GetCallerIdentity) in the client context; it is recorded as
+ * reported, beside the request id that finds the authoritative CloudTrail Invoke record.
+ */
+export function callerOf(context: Pick<Context, "awsRequestId" | "clientContext" | "identity">): Caller {
+  const custom = context.clientContext as ClientContextCustom | undefined;
+  const reported = custom?.custom?.invoker ?? custom?.Custom?.invoker;
+  const invoker =
+    typeof reported === "string" && reported !== ""
+      ? reported.slice(0, 200)
+      : (context.identity?.cognitoIdentityId ?? "unreported (see CloudTrail for this request id)");
+  return { invoker, requestId: context.awsRequestId ?? "local" };
+}
+
+export const handler = createHandler(createOverrideRuntime);
