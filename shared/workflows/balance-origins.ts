@@ -206,7 +206,20 @@ function withOverrideMemory(state: BalancerState, override: BalancerState["overr
 /** One ChangeBatch per hosted zone, INSYNC awaited, then every changed record set read back. */
 async function applyChanges(deps: BalancerDeps, evaluated: Evaluated[]): Promise<Map<string, ApplyResult>> {
   const results = new Map<string, ApplyResult>();
-  const changed = evaluated.filter((e) => e.plan.changed);
+  const changed: Evaluated[] = [];
+  for (const item of evaluated.filter((e) => e.plan.changed)) {
+    // The claim: re-store the state read, against the version read, before touching Route 53. Of two
+    // overlapping runs (a manual invoke beside the schedule) only one gets past it; the other reports
+    // the ConflictError and changes nothing. The content is unchanged, so a failed apply counts no change.
+    try {
+      item.stateVersion = await deps.state.save(stateKey(item.pool), item.previous, {
+        expectedVersion: item.stateVersion ?? "absent",
+      });
+      changed.push(item);
+    } catch (error) {
+      results.set(item.target, { kind: "failed", error: describeError(error) });
+    }
+  }
   const byZone = new Map<string, Evaluated[]>();
   for (const item of changed)
     byZone.set(item.pool.record.hostedZoneId, [...(byZone.get(item.pool.record.hostedZoneId) ?? []), item]);

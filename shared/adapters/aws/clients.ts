@@ -20,7 +20,9 @@ export interface ClientOptions {
 
 const common = (options: ClientOptions) => ({
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  // Without throwOnRequestTimeout the Node handler only logs a warning when requestTimeout passes and
+  // keeps waiting: a response that never comes would hang the invocation until Lambda kills it.
+  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   ...(options.credentials ? { credentials: options.credentials } : {}),
 });

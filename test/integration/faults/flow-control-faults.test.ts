@@ -1,0 +1,197 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import type { Context } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { FlowControlRuntime } from "../../../functions/flow-control/deps";
+import { createHandler } from "../../../functions/flow-control/handler";
+import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
+import { createEc2Client, createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createEc2FleetInventory } from "../../../shared/adapters/aws/ec2-fleet-inventory";
+import { createSsmFleetCommands } from "../../../shared/adapters/aws/ssm-fleet-commands";
+import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
+import { createSlackNotifier } from "../../../shared/adapters/slack/slack-notifier";
+import { parseStageConfig } from "../../../shared/config/stage-config";
+import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
+import { createLogger } from "../../../shared/runtime/logger";
+import { delay, type FaultProxy, reset, startFaultProxy, status, throttle } from "../../support/fault-proxy";
+import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
+import { skipHaproxyTests } from "../../support/haproxy-instance";
+import { motoClientOptions, motoOrSkip } from "../../support/moto";
+
+const hasMoto = motoOrSkip();
+const noHaproxy = skipHaproxyTests();
+const events = path.resolve(__dirname, "../../fixtures/events");
+const fixture = (file: string) => JSON.parse(readFileSync(path.join(events, file), "utf8"));
+const scheduled = fixture("eventbridge/scheduled-event.json");
+const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
+const DOCUMENT = "TrafficAutopilot-FlowControl";
+
+/** An alarm notification for one fleet, at its own time (so each case is a new state change). */
+function alarm(fleet: string, state: "ALARM" | "OK", at: string) {
+  const event = structuredClone(fixture("sns/flow-control-engage-alarm.json"));
+  const sns = event.Records[0].Sns;
+  sns.Message = JSON.stringify({
+    ...JSON.parse(sns.Message),
+    AlarmName: `${fleet}-overload`,
+    NewStateValue: state,
+    OldStateValue: state === "ALARM" ? "OK" : "ALARM",
+    StateChangeTime: at.replace("Z", ".000+0000"),
+  });
+  sns.MessageId = `${fleet}-${state}-${at}`;
+  return event;
+}
+
+describe.skipIf(!hasMoto || noHaproxy)("flow control under injected AWS and Slack faults", () => {
+  let world: FaultWorld;
+  let fleet: FleetWorld;
+  /** In front of the Run Command stand-in (which forwards parameters to moto). */
+  let ssmProxy: FaultProxy;
+  let minute = 0;
+
+  beforeAll(async () => {
+    world = await startFaultWorld();
+    fleet = await startFleetWorld({
+      motoUrl: world.moto.url,
+      // Seeding waits as long as moto needs: RunInstances is not idempotent, so no timeout-driven retry.
+      ec2: new EC2Client(world.direct()),
+      tag: { key: "Role", value: "haproxy-faults" },
+      size: 2,
+      documentName: DOCUMENT,
+      deliveryTimeoutMs: 1_500,
+    });
+    ssmProxy = await startFaultProxy({ upstream: fleet.standIn.url, seed: 3 });
+  });
+  afterEach(() => {
+    world.clearFaults();
+    ssmProxy.clear();
+  });
+  afterAll(async () => {
+    await ssmProxy?.stop();
+    await fleet?.stop();
+    await world?.stop();
+  });
+
+  const stage = `
+stage: test
+region: eu-west-1
+parameterPrefix: /traffic-autopilot/test
+slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/test/slack-token }
+flowControl:
+  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
+  documentName: ${DOCUMENT}
+  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
+  fleets:
+    - name: web
+      tag: { key: Role, value: haproxy-faults }
+      minEngagedMinutes: 0
+      alarms:
+        - { alarmName: web-overload, onAlarm: close, onOk: open }
+`;
+
+  async function run(event: unknown, budgetMs = 20_000): Promise<FlowDecision> {
+    const config = parseStageConfig(stage, "test.yml");
+    const section = config.flowControl;
+    if (section === undefined) throw new Error("no flowControl section");
+    const ssm = createSsmClient(motoClientOptions(ssmProxy.url));
+    const logger = createLogger({ write: () => undefined });
+    const notifier = createSlackNotifier(world.slackClient(), "#traffic", logger);
+    const deadline = () => new Date(Date.now() + budgetMs);
+    const at = new Date(Date.UTC(2026, 10, 2, 20, minute));
+    const runtime: FlowControlRuntime = {
+      config: section,
+      base: {
+        env: { stage: "test", configFile: "test.yml", logLevel: "info" },
+        config,
+        logger,
+        ssm,
+        notifier,
+      },
+      deps: () => ({
+        inventory: createEc2FleetInventory(createEc2Client(world.viaProxy()), { deadline }),
+        commands: createSsmFleetCommands(ssm, { ...section.commands, documentName: DOCUMENT, deadline }),
+        state: createSsmStateStore(ssm, config.parameterPrefix),
+        notifier,
+        logger,
+        now: () => at,
+        deadline,
+      }),
+    };
+    const [decision] = await createHandler(async () => runtime)(event, context);
+    if (decision === undefined) throw new Error("no decision");
+    return decision;
+  }
+
+  /** The next alarm state change, one minute after the last. */
+  const next = (state: "ALARM" | "OK") => {
+    minute += 1;
+    return alarm("web", state, new Date(Date.UTC(2026, 10, 2, 20, minute)).toISOString().replace(".000", ""));
+  };
+  const modes = async () =>
+    (await Promise.all(fleet.members.map((m) => m.haproxy.status()))).map((s) => s.mode);
+
+  it.each([
+    ["throttled", "SendCommand", throttle("ThrottlingException"), 2],
+    ["answered 503", "SendCommand", status(503), 2],
+    ["throttled", "PutParameter", throttle("ThrottlingException"), 2],
+  ])(
+    "engages every instance when %s %s calls recover within the retries",
+    async (_, operation, fault, times) => {
+      const state = (await modes())[0] === "closed" ? "OK" : "ALARM";
+      ssmProxy.inject({ operation, fault, times });
+      const decision = await run(next(state));
+      expect(decision.outcome).toBe("applied");
+      expect(ssmProxy.faults(operation)).toBeGreaterThanOrEqual(times);
+      expect(await modes()).toEqual(state === "ALARM" ? ["closed", "closed"] : ["open", "open"]);
+    },
+  );
+
+  it("survives a reset after the command was accepted: the retry re-sends it and flowctl is idempotent", async () => {
+    const state = (await modes())[0] === "closed" ? "OK" : "ALARM";
+    const sent = fleet.standIn.commands().length;
+    ssmProxy.inject({ operation: "SendCommand", fault: reset("after"), times: 1 });
+    const decision = await run(next(state));
+    expect(decision.outcome).toBe("applied");
+    expect(fleet.standIn.commands().length - sent).toBe(2);
+    expect(new Set(await modes()).size).toBe(1);
+  });
+
+  it("fails safe when SendCommand keeps failing past the deadline, and the scheduled run converges the fleet", async () => {
+    const wanted = (await modes())[0] === "closed" ? "open" : "closed";
+    ssmProxy.inject({ operation: "SendCommand", fault: status(503) });
+    const { value: failed, ms } = await timed(() => run(next(wanted === "closed" ? "ALARM" : "OK"), 3_000));
+    expect(failed.outcome).toBe("failed");
+    expect(failed.severity).toBe("critical");
+    expect(JSON.stringify(failed.observed.instances)).toMatch(
+      /SendCommand failed: TransientAwsError: SSM SendCommand (still failing after retries|.*deadline)/,
+    );
+    expect(ms).toBeLessThan(3_000 + 5_500);
+    expect(await modes()).not.toContain(wanted);
+
+    ssmProxy.clear();
+    const converged = await run(scheduled);
+    expect([converged.rule, converged.outcome]).toEqual(["converge", "applied"]);
+    expect(await modes()).toEqual([wanted, wanted]);
+  }, 20_000);
+
+  it("applies the change during a Slack outage (429, 500, no answer) within the Slack timeout budget", async () => {
+    const { ms: normal } = await timed(async () => {
+      const state = (await modes())[0] === "closed" ? "OK" : "ALARM";
+      expect((await run(next(state))).outcome).toBe("applied");
+    });
+    for (const fault of [status(429, 30), status(500), delay(60_000)]) {
+      const state = (await modes())[0] === "closed" ? "OK" : "ALARM";
+      world.slack.inject({ operation: "chat.postMessage", fault });
+      const { value: decision, ms } = await timed(() => run(next(state)));
+      world.clearFaults();
+      expect(decision.outcome).toBe("applied");
+      expect(await modes()).toEqual(state === "ALARM" ? ["closed", "closed"] : ["open", "open"]);
+      expect(ms - normal).toBeLessThan(SLACK_OUTAGE_BUDGET_MS);
+      // Not reversed: the converge run keeps the same mode.
+      expect((await run(scheduled)).after).toEqual(decision.after);
+      console.info(
+        `flow control: slack ${JSON.stringify(fault)} run ${ms} ms vs ${normal} ms without faults`,
+      );
+    }
+  }, 60_000);
+});
