@@ -6,6 +6,8 @@ export interface SlackCall {
   /** Form fields or JSON body; JSON-encoded fields (attachments, blocks) are decoded. */
   body: Record<string, unknown>;
   at: Date;
+  /** The ts the sink answered with: a posted message's own ts (replies and chat.update name it). */
+  ts: string;
 }
 
 export interface SlackSink {
@@ -39,12 +41,12 @@ export async function startSlackSink(): Promise<SlackSink> {
       response.end("slack is down");
       return;
     }
-    calls.push({ method, body, at: new Date() });
     counter += 1;
     const ts =
       typeof body.ts === "string"
         ? body.ts
         : `${1_700_000_000 + counter}.${String(counter).padStart(6, "0")}`;
+    calls.push({ method, body, at: new Date(), ts });
     response.writeHead(200, { "content-type": "application/json" });
     response.end(JSON.stringify({ ok: true, ts, channel: body.channel ?? "C0SANDBOX", message: { ts } }));
   });

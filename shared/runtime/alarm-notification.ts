@@ -34,7 +34,21 @@ const cloudWatchTime = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
     "must be a timestamp like 2026-11-02T20:04:31.118+0000",
   )
+  // The pattern admits "2026-13-45T25:61:61Z": a date that does not exist is bad input, not a RangeError.
+  .refine(isCalendarTime, "must be a real date and time of day")
   .transform((text) => new Date(text.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")).toISOString());
+
+function isCalendarTime(text: string): boolean {
+  const [year, month, day, hour, minute, second] = text.split(/[-T:.Z+]/).map(Number) as number[];
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0, hour ?? 0, minute ?? 0, second ?? 0));
+  return (
+    date.getUTCMonth() === (month ?? 0) - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
+}
 
 const alarmMessageSchema = z.object({
   AlarmName: z.string().min(1).max(255),

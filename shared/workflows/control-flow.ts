@@ -9,6 +9,7 @@ import {
 } from "../domain/flow-control/flow-control-decision";
 import { type FlowPlan, planAlarm, planConverge } from "../domain/flow-control/plan-flow-control";
 import type { AlarmSignal, FleetState } from "../domain/flow-control/types";
+import { flowIncidentRoute } from "../domain/incidents/flow-control-incident";
 import { renderFlowControlMessage } from "../domain/messages/flow-control-message";
 import { ConflictError, describeError } from "../errors";
 import type { FleetCommands } from "../ports/fleet-commands";
@@ -16,6 +17,7 @@ import type { FleetInventory } from "../ports/fleet-inventory";
 import type { Notifier } from "../ports/notifier";
 import type { StateStore } from "../ports/state-store";
 import type { Logger } from "../runtime/logger";
+import { recordInIncident } from "./incident-thread";
 import { reachFleet } from "./reach-fleet";
 import { recordDecision } from "./record-decision";
 
@@ -136,14 +138,20 @@ async function runFleet(
     ...(signal ? { signal } : {}),
     applied,
   });
-  const slack = slackWorthiness(decision, previous);
-  if (config.mode === "auto" && plan?.action === "apply" && plan.nextState !== undefined) {
-    await rememberUnconverged(deps, fleet, plan.nextState, version, slack.unconverged);
+  const slack = slackWorthiness(decision, previous, plan?.intent);
+  if (config.mode === "auto" && plan?.nextState !== undefined) {
+    // Only a run that reached the fleet knows which instances did not converge.
+    const unconverged = plan.action === "apply" ? slack.unconverged : (plan.nextState.unconverged ?? []);
+    await rememberEpisodes(deps, fleet, plan.nextState, version, { ...slack, unconverged });
   }
-  await recordDecision(
+  await recordInIncident(
     decision,
     deps,
-    { post: slack.post, message: renderFlowControlMessage(decision) },
+    {
+      post: slack.post,
+      message: renderFlowControlMessage(decision),
+      route: flowIncidentRoute(decision, plan),
+    },
     {
       InstancesConverged: decision.observed.counts.converged,
       InstancesNotConverged: decision.observed.instances.length - decision.observed.counts.converged,
@@ -188,20 +196,31 @@ async function claim(
 }
 
 /**
- * Stores which instances did not converge, so a scheduled run posts a failure once per episode. Written
- * against the version the claim stored: if someone wrote since, their state is newer and wins.
+ * Stores which instances did not converge and which hold was last posted, so a scheduled run posts a
+ * failure once per episode and a repeated hold is posted once. Written against the version the claim
+ * stored: if someone wrote since, their state is newer and wins.
  */
-async function rememberUnconverged(
+async function rememberEpisodes(
   deps: FlowControlDeps,
   fleet: FleetConfig,
   state: FleetState,
   version: number | undefined,
-  unconverged: string[],
+  episodes: { unconverged: string[]; heldEpisode?: string },
 ): Promise<void> {
+  const { unconverged, heldEpisode } = episodes;
   const before = state.unconverged ?? [];
-  if (before.length === unconverged.length && before.every((id, i) => id === unconverged[i])) return;
-  const { unconverged: _, ...rest } = state;
-  const next: FleetState = unconverged.length > 0 ? { ...rest, unconverged } : rest;
+  if (
+    before.length === unconverged.length &&
+    before.every((id, i) => id === unconverged[i]) &&
+    state.heldEpisode === heldEpisode
+  )
+    return;
+  const { unconverged: _, heldEpisode: __, ...rest } = state;
+  const next: FleetState = {
+    ...rest,
+    ...(unconverged.length > 0 ? { unconverged } : {}),
+    ...(heldEpisode ? { heldEpisode } : {}),
+  };
   try {
     await deps.state.save(stateKey(fleet), next, { expectedVersion: version ?? "absent" });
   } catch (error) {
@@ -209,7 +228,7 @@ async function rememberUnconverged(
     if (error instanceof ConflictError) {
       deps.logger.info("fleet state changed during the run: keeping the newer state", { fleet: fleet.name });
     } else {
-      deps.logger.warn("could not store the unconverged instances", { fleet: fleet.name, error });
+      deps.logger.warn("could not store the Slack episodes", { fleet: fleet.name, error });
     }
   }
 }

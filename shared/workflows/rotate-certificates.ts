@@ -29,6 +29,7 @@ import type { Logger } from "../runtime/logger";
 import { applyStep } from "./apply-rotation-step";
 import { readCertificates, readFacts } from "./read-cert-pair";
 import { recordDecision } from "./record-decision";
+import { recordRotation } from "./record-rotation";
 
 export interface CertRotationDeps {
   balancers: LoadBalancers;
@@ -172,7 +173,10 @@ async function reconcile(
       await saveQuietly(deps, stateKey(pair.name), final, version);
     }
   }
-  await recordDecision(decision, deps, { post: slack.post, message: renderCertRotationMessage(decision) });
+  await recordRotation(deps, decision, plan, state, {
+    post: slack.post,
+    completed: applied.kind === "applied",
+  });
   return decision;
 }
 

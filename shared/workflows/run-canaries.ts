@@ -22,6 +22,7 @@ import type { StateStore } from "../ports/state-store";
 import type { TargetHealth } from "../ports/target-health";
 import { type AlarmNotification, alarmTrigger } from "../runtime/alarm-notification";
 import type { Logger } from "../runtime/logger";
+import { postThreaded } from "./incident-thread";
 import { recordDecision } from "./record-decision";
 
 export interface CanaryDeps {
@@ -255,23 +256,14 @@ async function postToThread(
   record: CanaryRecord,
   split: Parameters<typeof runStatusLine>[2],
 ): Promise<CanaryRecord> {
-  const headline = renderCanaryHeadline(runStatusLine(spec, record, split), decision);
-  let threadTs = record.threadTs;
-  let fresh = false;
-  if (threadTs === undefined) {
-    const root = await deps.notifier.post(headline);
-    if (root.ok) {
-      threadTs = root.ts;
-      fresh = true;
-    }
-  }
-  await recordDecision(decision, deps, {
-    post: true,
-    message: renderCanaryMessage(decision),
-    ...(threadTs ? { threadTs } : {}),
+  const message = renderCanaryMessage(decision);
+  await recordDecision(decision, deps, { post: false, message });
+  const { ts } = await postThreaded(deps.notifier, {
+    ...(record.threadTs ? { ts: record.threadTs } : {}),
+    root: renderCanaryHeadline(runStatusLine(spec, record, split), decision),
+    reply: message,
   });
-  if (threadTs !== undefined && !fresh) await deps.notifier.update(threadTs, headline);
-  return threadTs === undefined ? record : { ...record, threadTs };
+  return ts === undefined ? record : { ...record, threadTs: ts };
 }
 
 export function specOf(canary: CanaryConfig): CanarySpec {

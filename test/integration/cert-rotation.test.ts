@@ -228,8 +228,11 @@ certRotation:
     // The alias keeps its dualstack style and target-health setting.
     expect(after.dns).toBe(`dualstack.${pair.balancers["p1-b"]?.dnsName.toLowerCase()}`);
     expect(after.evaluateTargetHealth).toBe(true);
-    const [post] = posts().slice(postsBefore);
-    expect(posts().length).toBe(postsBefore + 1);
+    // The rotation's thread: its root (already resolved) and the decision as the reply.
+    const [root, post] = posts().slice(postsBefore);
+    expect(posts().length).toBe(postsBefore + 2);
+    expect(String(root?.body.text)).toMatch(/^Resolved — Certificate rotation .* rotated to certificate/);
+    expect(post?.body.thread_ts).toBe(root?.ts);
     expect(String(post?.body.text)).toContain("rotated to certificate");
     expect(JSON.stringify(post?.body.attachments)).toContain(next);
 
@@ -250,7 +253,7 @@ certRotation:
       expect(repeat?.rule).toBe("in-sync");
       expect(writesSince(markAgain)).toEqual([]);
     }
-    expect(posts().length).toBe(postsBefore + 1);
+    expect(posts().length).toBe(postsBefore + 2);
     expect(await observe(pair, "p1")).toEqual(after);
   });
 
@@ -490,7 +493,7 @@ certRotation:
     expect(planned?.outcome).toBe("planned");
     const [repeated] = await handlerFor(config)(fixture("scheduled-event"), context);
     expect(repeated?.outcome).toBe("planned");
-    expect(posts().length).toBe(postsBefore + 1);
+    expect(posts().length).toBe(postsBefore + 2); // the rotation's thread: root and the plan in it
     expect(writesSince(mark)).toEqual([]);
     expect(await observe(pair, "p8")).toEqual(before);
 

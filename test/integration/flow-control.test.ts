@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { EC2Client } from "@aws-sdk/client-ec2";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowControlRuntime } from "../../functions/flow-control/deps";
@@ -132,7 +132,9 @@ describe.skipIf(!hasMoto || noHaproxy)(
       ec2 = createEc2Client(motoClientOptions(moto.url));
       world = await startFleetWorld({
         motoUrl: moto.url,
-        ec2,
+        // RunInstances is not idempotent: seeding waits as long as a loaded moto needs instead of timing
+        // out and retrying (each retry would launch the fleet again).
+        ec2: new EC2Client(motoClientOptions(moto.url)),
         tag: { key: "Role", value: "haproxy-web" },
         size: FLEET_SIZE,
         bystanders: 1,
@@ -175,9 +177,12 @@ describe.skipIf(!hasMoto || noHaproxy)(
       });
       expect([...(commands[0]?.instanceIds ?? [])].sort()).toEqual([...ids()].sort());
 
-      expect(posts()).toHaveLength(1);
+      // The incident's root (the fleet's state), then the decision with every instance in its thread.
+      expect(posts()).toHaveLength(2);
       expect(postText(0)).toContain("flow control ENGAGED");
-      for (const id of ids()) expect(postText(0)).toContain(id);
+      expect(posts()[0]?.body.thread_ts).toBeUndefined();
+      expect(posts()[1]?.body.thread_ts).toBe(posts()[0]?.ts);
+      for (const id of ids()) expect(postText(1)).toContain(id);
     });
 
     it("changes nothing for a duplicate, an out-of-order or an INSUFFICIENT_DATA notification", async () => {

@@ -120,29 +120,51 @@ export function unknownAlarmDecision(args: {
 }
 
 /**
- * Which decisions reach Slack. Alarm-driven: everything but duplicates, stale and meaningless states (those
- * are logged). Scheduled converge runs: only when an instance changed, or when the set of instances that do
- * not converge is new (one message per failure episode, not one every run). Returns the set to remember.
+ * Which decisions reach Slack. Alarm-driven: changes, failures and unknown alarms always; a hold (no data,
+ * minimum engaged time) once per episode: one metric outage turning several of a fleet's alarms to
+ * INSUFFICIENT_DATA, or a release alarm flapping while its release is held, is one message, not one per
+ * notification. The episode ends with the next change or failure (a no-data one also when an alarm has
+ * data again). Duplicates, stale and meaningless states are only logged. Scheduled converge runs: only
+ * when an instance changed, or when the set of instances that do not converge is new (one message per
+ * failure episode, not one every run). Returns what to remember for the next run. `wanted`: the intent
+ * the plan asked for (what a hold holds back).
  */
 export function slackWorthiness(
   decision: FlowDecision,
   previous: FleetState | undefined,
-): { post: boolean; unconverged: string[] } {
+  wanted?: FlowIntent,
+): { post: boolean; unconverged: string[]; heldEpisode?: string } {
   const unconverged = decision.observed.instances
     .filter((i) => i.status !== "converged")
     .map((i) => i.instanceId)
     .sort();
-  const quiet = new Set(["duplicate", "stale", "no-intent", "nothing-stored"]);
+  const kept = previous?.heldEpisode;
+  const keep = (post: boolean) => ({ post, unconverged, ...(kept ? { heldEpisode: kept } : {}) });
   if (decision.trigger.kind !== "schedule") {
-    return { post: !quiet.has(decision.rule), unconverged };
+    // Repeats say nothing new and must not end an episode. "no-intent" is an alarm with data again: it
+    // ends a no-data episode, but not a held release (its alarm flapping ALARM -> OK -> ALARM is one hold).
+    if (["duplicate", "stale", "nothing-stored"].includes(decision.rule)) return keep(false);
+    if (decision.rule === "no-intent" && kept?.startsWith("insufficient-data:"))
+      return { post: false, unconverged };
+    if (decision.rule === "no-intent") return keep(false);
+    if (decision.outcome === "held") {
+      const { mode, admitRate } = decision.before;
+      const heldEpisode = `${decision.rule}:${mode}/${admitRate}->${wanted ? describeIntent(wanted) : "-"}`;
+      return { post: heldEpisode !== kept, unconverged, heldEpisode };
+    }
+    // Reported (e.g. a notification dated in the future) but it changed nothing: the episode goes on.
+    if (decision.outcome === "ignored") return keep(true);
+    return { post: true, unconverged };
   }
-  if (decision.outcome === "applied" || decision.outcome === "dry-run") return { post: true, unconverged };
+  // A scheduled run that applies a held release ends that hold's episode; a plain converge keeps it.
+  const episode = decision.rule === "converge" ? keep : (post: boolean) => ({ post, unconverged });
+  if (decision.outcome === "applied" || decision.outcome === "dry-run") return episode(true);
   if (decision.outcome === "failed") {
     const before = [...(previous?.unconverged ?? [])].sort();
     const empty = decision.observed.instances.length === 0 && decision.error !== undefined;
-    return { post: empty || before.join(",") !== unconverged.join(","), unconverged };
+    return episode(empty || before.join(",") !== unconverged.join(","));
   }
-  return { post: false, unconverged };
+  return episode(false);
 }
 
 export function fleetTarget(fleet: { name: string; tag: FleetTag }): string {

@@ -21,6 +21,7 @@ export type FlowRule =
   | "min-engaged-time" // a relaxation before the fleet was engaged long enough: held, applied later
   | "duplicate" // the same alarm state change again (SNS delivers at least once)
   | "stale" // older than the intent in force: out of order, must not undo a newer decision
+  | "implausible-time" // from the future or days old: not a live notification, must not set the intent
   | "no-intent" // this alarm state means nothing for the fleet (e.g. the engage alarm back to OK)
   | "unknown-alarm" // no fleet maps this alarm: reported, not acted on
   | "nothing-stored" // scheduled: flow control never acted on this fleet, so there is nothing to converge
@@ -42,6 +43,14 @@ export interface FlowPlan {
 }
 
 const MINUTE = 60_000;
+
+/**
+ * How far a notification's StateChangeTime may be from the function's clock. Clocks agree within
+ * seconds; Lambda keeps an async event at most 6 hours. One dated next year would make every real
+ * notification "stale" until then; one from years ago is a replay, not news.
+ */
+const MAX_CLOCK_SKEW_MS = 5 * MINUTE;
+const MAX_NOTIFICATION_AGE_MS = 24 * 60 * MINUTE;
 
 /**
  * Decides what one alarm notification means for one fleet.
@@ -87,6 +96,15 @@ export function planAlarm(input: {
     return skip("ignore", "unknown-alarm", `${signal.alarmName} is not mapped to fleet ${fleet.name}`, {
       nextState: state,
     });
+  }
+  const age = now.getTime() - Date.parse(signal.stateChangeTime);
+  if (!(age >= -MAX_CLOCK_SKEW_MS && age <= MAX_NOTIFICATION_AGE_MS)) {
+    return skip(
+      "ignore",
+      "implausible-time",
+      `${what} is ${age < 0 ? "from the future" : "over a day old"} (now ${now.toISOString()}): not a live notification`,
+      { nextState: state },
+    );
   }
   if (state?.seen.includes(key)) {
     return skip("ignore", "duplicate", `${what} was already handled`, { nextState: state });

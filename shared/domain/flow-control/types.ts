@@ -73,6 +73,8 @@ export interface FleetState {
   seen: string[];
   /** Instances that had not converged at the end of the last run: a repeat is posted once, not every run. */
   unconverged?: string[];
+  /** The hold last posted to Slack (no data, minimum engaged time): the same hold is posted once. */
+  heldEpisode?: string;
 }
 
 /** How many notification keys are remembered for duplicate detection. */

@@ -17,6 +17,7 @@ import {
   rotateCertificates,
   stateKey,
 } from "../../../shared/workflows/rotate-certificates";
+import { recordingNotifier } from "../incidents/fakes";
 import { aliasTo, balancer, cert, days, NOW } from "./builders";
 
 /**
@@ -171,6 +172,39 @@ describe("the rotation workflow", () => {
     const saved = stored.get(stateKey("iot"))?.value as { inFlight?: { leaseUntil?: string } } | undefined;
     expect(saved?.inFlight).toBeDefined();
     expect(saved?.inFlight?.leaseUntil).toBeUndefined();
+  });
+
+  it("keeps a failed rotation and the run that finishes it in one Slack thread, closed at the end", async () => {
+    const options = { dropTagWrites: true };
+    const { deps, stored } = world(options);
+    const slack = recordingNotifier();
+    const withSlack = { ...deps, notifier: slack.port };
+    const [failed] = await rotateCertificates(withSlack, config(), schedule);
+    options.dropTagWrites = false;
+    const [finished] = await rotateCertificates(withSlack, config(), schedule);
+    expect([failed?.outcome, finished?.rule, finished?.outcome]).toEqual([
+      "failed",
+      "finish-rotation",
+      "applied",
+    ]);
+
+    const [root, ...others] = slack.roots();
+    expect(others).toEqual([]);
+    expect(slack.replies().map((r) => [r.threadTs, r.message.text])).toEqual([
+      [root?.ts, expect.stringMatching(/rotation FAILED at set-color/)],
+      [root?.ts, expect.stringMatching(/finished interrupted rotation/)],
+    ]);
+    const rotationId = String(finished?.change?.rotationId);
+    expect(root?.message.text).toBe(
+      `Certificate rotation ${rotationId} · pair iot: ${failed?.headline.replace("iot: ", "")}`,
+    );
+    expect(slack.updates().map((u) => [u.ts, u.message.text])).toEqual([
+      [root?.ts, expect.stringMatching(/^Resolved — Certificate rotation .*: finished interrupted rotation/)],
+    ]);
+    expect(stored.get(`cert-rotation/threads/iot/${rotationId}`)?.value).toMatchObject({
+      ts: root?.ts,
+      closedAt: NOW.toISOString(),
+    });
   });
 
   it("records what it would do in dry-run mode, posts it once and changes nothing", async () => {

@@ -153,7 +153,7 @@ class FakeFleet implements FleetInventory, FleetCommands {
           ok: true,
           action: request.action,
           mode,
-          admitRate: 0,
+          admitRate: mode === "admitting" ? Number(request.action.split(" ")[1]) : 0,
           servedMode: mode,
           changed,
           elapsedMs: 5,
@@ -188,22 +188,25 @@ class FakeFleet implements FleetInventory, FleetCommands {
 
 function world(fleet: FakeFleet, state = new MemoryStateStore(), deadlineMs = 30_000) {
   const posts: ChatMessage[] = [];
+  /** The thread each post went to (undefined: a root or a message alone), in the order of `posts`. */
+  const threads: (string | undefined)[] = [];
   const deps: FlowControlDeps = {
     inventory: fleet,
     commands: fleet,
     state,
     notifier: {
-      post: async (message) => {
+      post: async (message, options = {}) => {
         posts.push(message);
+        threads.push(options.threadTs);
         return { ok: true, ts: String(posts.length) };
       },
-      update: async () => ({ ok: true, ts: "1" }),
+      update: async (ts) => ({ ok: true, ts }),
     },
     logger: createLogger({ write: () => undefined }),
     now: () => NOW,
     deadline: () => new Date(Date.now() + deadlineMs),
   };
-  return { deps, posts, state };
+  return { deps, posts, threads, state };
 }
 
 const WEB = {
@@ -213,9 +216,9 @@ const WEB = {
 } as const;
 
 describe("handleAlarms", () => {
-  it("sends the intent to every instance of every fleet that maps the alarm, one Slack message each", async () => {
+  it("sends the intent to every instance of every fleet that maps the alarm, one Slack thread each", async () => {
     const fleet = new FakeFleet({ web: { ...WEB }, api: { "i-000000000000000a1": "ok" } });
-    const { deps, posts, state } = world(fleet);
+    const { deps, posts, threads, state } = world(fleet);
     const decisions = await handleAlarms(deps, config(), [alarm("overload", "ALARM", 1)]);
     expect(decisions.map((d) => [d.target, d.rule, d.outcome])).toEqual([
       ["fleet web (Role=web)", "engage", "applied"],
@@ -226,7 +229,14 @@ describe("handleAlarms", () => {
       ["close", 1],
     ]);
     expect([...fleet.modes.values()].every((m) => m === "closed")).toBe(true);
-    expect(posts).toHaveLength(2);
+    // Per fleet: the incident's root, then the decision as its first reply.
+    expect(threads).toEqual([undefined, "1", undefined, "3"]);
+    expect(posts.map((p) => p.text)).toEqual([
+      expect.stringMatching(/^Flow control · fleet web \(Role=web\): flow control ENGAGED/),
+      expect.stringMatching(/^fleet web \(Role=web\): flow control ENGAGED/),
+      expect.stringMatching(/^Flow control · fleet api \(Role=api\): flow control ENGAGED/),
+      expect.stringMatching(/^fleet api \(Role=api\): flow control ENGAGED/),
+    ]);
     expect(stored(state).intent).toEqual({
       mode: "closed",
       admitRate: 0,
@@ -360,11 +370,11 @@ describe("convergeFleets", () => {
     const { deps, posts } = world(fleet);
     const cfg = webOnly();
     await handleAlarms(deps, cfg, [alarm("overload", "ALARM", 1)]);
-    expect(posts).toHaveLength(1);
+    expect(posts).toHaveLength(2); // the incident's root and the partial failure in its thread
     const [first] = await convergeFleets(deps, cfg, schedule);
     const [second] = await convergeFleets(deps, cfg, schedule);
     expect([first?.outcome, second?.outcome]).toEqual(["failed", "failed"]);
-    expect(posts).toHaveLength(1);
+    expect(posts).toHaveLength(2);
   });
 
   it("leaves a fleet flow control never touched alone", async () => {
@@ -374,5 +384,67 @@ describe("convergeFleets", () => {
     expect(decisions.map((d) => d.rule)).toEqual(["nothing-stored", "nothing-stored"]);
     expect(fleet.sends).toHaveLength(0);
     expect(posts).toHaveLength(0);
+  });
+});
+
+describe("Slack incident threads", () => {
+  const GRADED = {
+    ...WEB_FLEET,
+    alarms: [...WEB_FLEET.alarms, { alarmName: "queue", onAlarm: "admit 20" }],
+  };
+  const roots = (threads: (string | undefined)[]) => threads.filter((t) => t === undefined).length;
+
+  it("keeps engage -> admission change -> release in one thread, and opens a new one for the next engage", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, posts, threads, state } = world(fleet);
+    const cfg = config({ fleets: [{ ...GRADED, minEngagedMinutes: 0 }] });
+    for (const input of [
+      alarm("overload", "ALARM", 10),
+      alarm("queue", "ALARM", 8),
+      alarm("overload-cleared", "ALARM", 6),
+    ]) {
+      await handleAlarms(deps, cfg, [input]);
+    }
+    expect(threads).toEqual([undefined, "1", "1", "1"]);
+    expect(posts.slice(1).map((p) => p.text)).toEqual([
+      expect.stringContaining("flow control ENGAGED"),
+      expect.stringContaining("admission set to 20 new users/s"),
+      expect.stringContaining("flow control released"),
+    ]);
+    expect(state.values.get("flow-control/threads/web")?.value).toMatchObject({
+      ts: "1",
+      closedAt: NOW.toISOString(),
+      severity: "info",
+    });
+
+    await handleAlarms(deps, cfg, [alarm("overload", "ALARM", 4)]);
+    expect(roots(threads)).toBe(2);
+    expect(threads.at(-1)).toBe("5");
+  });
+
+  it("posts one message for a metric outage that turns every alarm of the fleet to INSUFFICIENT_DATA", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, posts, threads, state } = world(fleet);
+    const cfg = config({ fleets: [GRADED] });
+    await handleAlarms(deps, cfg, [alarm("overload", "ALARM", 10)]);
+    for (const name of ["overload", "queue", "overload-cleared"]) {
+      const [held] = await handleAlarms(deps, cfg, [alarm(name, "INSUFFICIENT_DATA", 5)]);
+      expect([held?.rule, held?.outcome]).toEqual(["insufficient-data", "held"]);
+    }
+    expect(posts.map((p) => p.text)).toEqual([
+      expect.stringMatching(/^Flow control · /),
+      expect.stringContaining("flow control ENGAGED"),
+      expect.stringContaining("holding closed"),
+    ]);
+    expect(threads).toEqual([undefined, "1", "1"]);
+    expect(stored(state).heldEpisode).toBe("insufficient-data:closed/0->-");
+
+    // A held release is a different hold: posted once, however often its alarm flaps meanwhile.
+    await handleAlarms(deps, cfg, [alarm("overload-cleared", "ALARM", 3)]);
+    await handleAlarms(deps, cfg, [alarm("overload-cleared", "OK", 2)]);
+    await handleAlarms(deps, cfg, [alarm("overload-cleared", "ALARM", 1)]);
+    expect(posts).toHaveLength(4);
+    expect(posts.at(-1)?.text).toContain("held by min-engaged-time");
+    expect(fleet.sends).toHaveLength(1);
   });
 });

@@ -252,6 +252,82 @@ describe("slackWorthiness", () => {
     expect(slackWorthiness(decision, before === undefined ? undefined : previous(before)).post).toBe(post);
   });
 
+  describe("holds, once per episode", () => {
+    const noData: FlowPlan = {
+      ...engage,
+      action: "hold",
+      rule: "insufficient-data",
+      before: CLOSED,
+      intentChanged: false,
+    };
+    const { intent: _, ...noDataPlan } = noData;
+    const heldRelease: FlowPlan = {
+      ...engage,
+      action: "hold",
+      rule: "min-engaged-time",
+      before: CLOSED,
+      intent: OPEN,
+      intentChanged: false,
+    };
+    const worth = (plan: FlowPlan, heldEpisode?: string, trigger = alarm) =>
+      slackWorthiness(
+        decide(plan, { kind: "not-attempted" }, trigger),
+        { ...previous(), heldEpisode },
+        plan.intent,
+      );
+
+    it("posts the first hold of an episode and remembers it", () => {
+      const first = worth(noDataPlan);
+      expect(first).toMatchObject({ post: true, heldEpisode: "insufficient-data:closed/0->-" });
+    });
+
+    it("stays quiet when another alarm of the fleet loses its data in the same outage", () => {
+      const first = worth(noDataPlan);
+      expect(worth(noDataPlan, first.heldEpisode)).toMatchObject({
+        post: false,
+        heldEpisode: first.heldEpisode,
+      });
+    });
+
+    it("stays quiet when the release alarm flaps while its release is held", () => {
+      const first = worth(heldRelease);
+      expect(first.heldEpisode).toBe("min-engaged-time:closed/0->open");
+      // ALARM -> OK (no intent) -> ALARM: the OK in between does not end the held release's episode.
+      const between = worth(ignored("no-intent"), first.heldEpisode);
+      expect(between).toMatchObject({ post: false, heldEpisode: first.heldEpisode });
+      expect(worth(heldRelease, between.heldEpisode).post).toBe(false);
+    });
+
+    it("posts a held release after a no-data hold: a different hold is news", () => {
+      expect(worth(heldRelease, worth(noDataPlan).heldEpisode).post).toBe(true);
+    });
+
+    it("ends the episode when an alarm has data again, so the next outage is posted", () => {
+      const back = worth(ignored("no-intent"), "insufficient-data:closed/0->-");
+      expect(back).toEqual({ post: false, unconverged: [] });
+    });
+
+    it("keeps the episode through duplicates, stale notifications and plain converge runs", () => {
+      const episode = "insufficient-data:closed/0->-";
+      expect(worth(ignored("duplicate"), episode).heldEpisode).toBe(episode);
+      expect(worth(ignored("stale"), episode).heldEpisode).toBe(episode);
+      expect(worth(converge, episode, schedule).heldEpisode).toBe(episode);
+    });
+
+    it("keeps the episode through a reported notification that changed nothing", () => {
+      const episode = "insufficient-data:closed/0->-";
+      expect(worth(ignored("implausible-time"), episode)).toMatchObject({ post: true, heldEpisode: episode });
+    });
+
+    it("ends the episode when a change is applied", () => {
+      const decision = decide(engage, sent(instance(1, "converged")));
+      expect(slackWorthiness(decision, { ...previous(), heldEpisode: "x" }, CLOSED)).toEqual({
+        post: true,
+        unconverged: [],
+      });
+    });
+  });
+
   it("returns the instances that did not converge, to remember for the next run", () => {
     const decision = decide(
       converge,
