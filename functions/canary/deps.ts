@@ -2,6 +2,7 @@ import { createCloudWatchClient, createElbv2Client } from "../../shared/adapters
 import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
 import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { CanarySectionConfig } from "../../shared/config/canary-config";
@@ -20,6 +21,7 @@ export async function createCanaryRuntime(): Promise<CanaryRuntime> {
   const alarms = createCloudWatchAlarmStates(createCloudWatchClient({ region: base.config.region }));
   const health = createElbv2TargetHealth(elbv2);
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
     config,
     base,
@@ -30,6 +32,7 @@ export async function createCanaryRuntime(): Promise<CanaryRuntime> {
         alarms,
         health,
         state,
+        overrides,
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

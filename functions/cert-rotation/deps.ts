@@ -2,6 +2,7 @@ import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificate
 import { createAcmClient, createElbv2Client, createRoute53Client } from "../../shared/adapters/aws/clients";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { CertRotationConfig } from "../../shared/config/cert-rotation-config";
@@ -21,6 +22,7 @@ export async function createCertRotationRuntime(): Promise<CertRotationRuntime> 
   const acm = createAcmClient({ region });
   const route53 = createRoute53Client({ region });
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
     config,
     base,
@@ -31,6 +33,7 @@ export async function createCertRotationRuntime(): Promise<CertRotationRuntime> 
         certificates: createAcmCertificates(acm, { deadline }),
         dns: createRoute53AliasPointer(route53, { deadline }),
         state,
+        overrides,
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

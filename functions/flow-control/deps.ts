@@ -1,6 +1,7 @@
 import { createEc2Client } from "../../shared/adapters/aws/clients";
 import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
 import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { FlowControlConfig } from "../../shared/config/flow-control-config";
@@ -17,6 +18,7 @@ export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
   const config = requireSection(base, "flowControl");
   const ec2 = createEc2Client({ region: base.config.region });
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
     config,
     base,
@@ -30,6 +32,7 @@ export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
           deadline,
         }),
         state,
+        overrides,
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

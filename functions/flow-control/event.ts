@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Trigger } from "../../shared/domain/decision";
 import { InvalidEventError } from "../../shared/errors";
 import {
@@ -12,7 +13,15 @@ import type { AlarmInput } from "../../shared/workflows/control-flow";
 /** What the flow-control function is invoked with: alarm notifications (SNS) or its converge schedule. */
 export type FlowControlEvent =
   | { kind: "alarms"; alarms: AlarmInput[] }
-  | { kind: "converge"; trigger: Trigger };
+  | { kind: "converge"; trigger: Trigger; fleets?: string[] };
+
+/** The override function's "act now" after storing a force or pause: `{ "converge": { "fleet", "author" } }`. */
+const convergeCommand = z.strictObject({
+  converge: z.strictObject({
+    fleet: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    author: z.string().min(1).max(64),
+  }),
+});
 
 /**
  * Validates the whole event before anything is read or sent: a malformed SNS record, a non-alarm message
@@ -21,6 +30,19 @@ export type FlowControlEvent =
 export function parseFlowControlEvent(event: unknown): FlowControlEvent {
   if (looksLikeSnsEvent(event)) {
     return { kind: "alarms", alarms: parseAlarmNotifications(event).map(toAlarmInput) };
+  }
+  if (typeof event === "object" && event !== null && "converge" in event) {
+    const parsed = convergeCommand.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new InvalidEventError(`invalid converge command: ${problems}`);
+    }
+    const { fleet, author } = parsed.data.converge;
+    return {
+      kind: "converge",
+      trigger: { kind: "manual", source: `override by ${author}`, at: new Date().toISOString() },
+      fleets: [fleet],
+    };
   }
   if ((event as { "detail-type"?: unknown } | null)?.["detail-type"] === "Scheduled Event") {
     return { kind: "converge", trigger: parseScheduleEvent(event) };

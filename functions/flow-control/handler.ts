@@ -20,7 +20,7 @@ export function createHandler(runtime: () => Promise<FlowControlRuntime>) {
       const deps = rt.deps(context);
       return input.kind === "alarms"
         ? handleAlarms(deps, rt.config, input.alarms)
-        : convergeFleets(deps, rt.config, input.trigger);
+        : convergeFleets(deps, rt.config, input.trigger, input.fleets);
     },
   });
 }

@@ -3,7 +3,7 @@ import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParam
 
 /**
  * Least privilege for the override function: write overrides (and their write locks), approve or reject
- * stored certificate plans, and invoke the two functions it hands commands to. It cannot touch Route 53,
+ * stored certificate plans, and invoke the functions it hands commands to (canary, cert-rotation, flow-control converge). It cannot touch Route 53,
  * ELB, EC2 or Run Command: every action on the world goes through the automation that owns it.
  */
 export function policyStatements(
@@ -45,7 +45,11 @@ export function policyStatements(
       ]),
     });
   }
-  const delegates = [config.canary ? "canary" : undefined, config.certRotation ? "cert-rotation" : undefined]
+  const delegates = [
+    config.canary ? "canary" : undefined,
+    config.certRotation ? "cert-rotation" : undefined,
+    config.flowControl ? "flow-control" : undefined,
+  ]
     .filter((name): name is string => name !== undefined)
     .map(
       (name) =>

@@ -4,5 +4,5 @@
  * rule through the canary function, a rotation through the cert-rotation function.
  */
 export interface AutomationInvoker {
-  invoke(automation: "canary" | "cert-rotation", payload: unknown): Promise<unknown>;
+  invoke(automation: "canary" | "cert-rotation" | "flow-control", payload: unknown): Promise<unknown>;
 }

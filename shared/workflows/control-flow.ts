@@ -7,17 +7,20 @@ import {
   slackWorthiness,
   unknownAlarmDecision,
 } from "../domain/flow-control/flow-control-decision";
+import { obeyFleetOverride } from "../domain/flow-control/obey-override";
 import { type FlowPlan, planAlarm, planConverge } from "../domain/flow-control/plan-flow-control";
 import type { AlarmSignal, FleetState } from "../domain/flow-control/types";
 import { flowIncidentRoute } from "../domain/incidents/flow-control-incident";
 import { renderFlowControlMessage } from "../domain/messages/flow-control-message";
-import { ConflictError, describeError } from "../errors";
+import { ConflictError, describeError, InvalidEventError } from "../errors";
 import type { FleetCommands } from "../ports/fleet-commands";
 import type { FleetInventory } from "../ports/fleet-inventory";
 import type { Notifier } from "../ports/notifier";
+import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { Logger } from "../runtime/logger";
 import { recordInIncident } from "./incident-thread";
+import { overrideNews, type TargetOverride, targetOverride, withOverride } from "./obey-overrides";
 import { reachFleet } from "./reach-fleet";
 import { recordDecision } from "./record-decision";
 
@@ -25,6 +28,8 @@ export interface FlowControlDeps {
   inventory: FleetInventory;
   commands: FleetCommands;
   state: StateStore;
+  /** Operator overrides (the function always wires it; tests of other behaviour may leave it out). */
+  overrides?: OverrideReader;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
@@ -85,9 +90,16 @@ export async function convergeFleets(
   deps: FlowControlDeps,
   config: FlowControlConfig,
   trigger: Trigger,
+  only?: readonly string[],
 ): Promise<FlowDecision[]> {
   const decisions: FlowDecision[] = [];
-  for (const fleet of config.fleets) {
+  const fleets = only ? config.fleets.filter((f) => only.includes(f.name)) : config.fleets;
+  if (only && fleets.length === 0) {
+    throw new InvalidEventError(
+      `unknown fleet ${only.join(", ")} (configured: ${config.fleets.map((f) => f.name).join(", ")})`,
+    );
+  }
+  for (const fleet of fleets) {
     decisions.push(
       await runFleet(deps, config, fleet, trigger, undefined, (state, now) =>
         planConverge({ fleet: fleetPolicy(fleet), state, now }),
@@ -111,8 +123,12 @@ async function runFleet(
   let previous: FleetState | undefined;
   let version: number | undefined;
   let applied: FleetApply = { kind: "not-attempted" };
+  let obeyed: TargetOverride = { transition: { kind: "none" }, remember: async () => undefined };
   try {
+    // An unreadable override store fails the run: an operator's force or pause could be there.
+    obeyed = await targetOverride(deps, "flow-control", fleet.name, now);
     ({ plan, previous, version } = await claim(deps, config, fleet, (state) => decide(state, now)));
+    plan = obeyFleetOverride(plan, obeyed.override, obeyed.transition, previous);
     if (plan.action === "apply" && plan.intent !== undefined) {
       const instances = (await deps.inventory.listInstances(fleet.tag)).map((i) => i.instanceId);
       applied =
@@ -129,16 +145,21 @@ async function runFleet(
   } catch (error) {
     applied = { kind: "failed", error: describeError(error) };
   }
-  const decision = flowDecision({
-    fleet: target,
-    trigger,
-    now,
-    mode: config.mode,
-    plan: plan ?? failedPlan(error(applied)),
-    ...(signal ? { signal } : {}),
-    applied,
-  });
-  const slack = slackWorthiness(decision, previous, plan?.intent);
+  const decision = withOverride(
+    flowDecision({
+      fleet: target,
+      trigger,
+      now,
+      mode: config.mode,
+      plan: plan ?? failedPlan(error(applied)),
+      ...(signal ? { signal } : {}),
+      applied,
+    }),
+    obeyed,
+  );
+  const worth = slackWorthiness(decision, previous, plan?.intent);
+  const slack = { ...worth, post: worth.post || overrideNews(obeyed) };
+  if (applied.kind !== "failed") await obeyed.remember();
   if (config.mode === "auto" && plan?.nextState !== undefined) {
     // Only a run that reached the fleet knows which instances did not converge.
     const unconverged = plan.action === "apply" ? slack.unconverged : (plan.nextState.unconverged ?? []);

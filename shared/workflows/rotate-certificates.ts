@@ -18,15 +18,18 @@ import {
 } from "../domain/certificates/types";
 import type { Mode, Trigger } from "../domain/decision";
 import { renderCertRotationMessage } from "../domain/messages/cert-rotation-message";
+import type { StoredOverride } from "../domain/overrides/types";
 import { ConflictError, describeError, InvalidEventError } from "../errors";
 import type { CertificateSummary, Certificates } from "../ports/certificates";
 import type { DnsPointer } from "../ports/dns-pointer";
 import type { LoadBalancers } from "../ports/load-balancers";
 import type { Notifier } from "../ports/notifier";
+import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { CertRotationTrigger } from "../runtime/acm-event";
 import type { Logger } from "../runtime/logger";
 import { applyStep } from "./apply-rotation-step";
+import { overrideNews, targetOverride, withOverride } from "./obey-overrides";
 import { readCertificates, readFacts } from "./read-cert-pair";
 import { recordDecision } from "./record-decision";
 import { recordRotation } from "./record-rotation";
@@ -36,6 +39,8 @@ export interface CertRotationDeps {
   certificates: Certificates;
   dns: DnsPointer;
   state: StateStore;
+  /** Operator overrides (the function always wires it; tests of other behaviour may leave it out). */
+  overrides?: OverrideReader;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
@@ -153,7 +158,11 @@ async function reconcile(
   let version: number | undefined = stored?.version;
   let applied: CertApplyResult = { kind: "not-attempted" };
   let planInfo: CertObserved["plan"];
-  const wanted = plan.rotation !== undefined && config.mode !== "dry-run";
+  // A pause (this pair, every pair, everything) stops every step, even finishing an interrupted rotation:
+  // the operator took the wheel. The next run after it ends carries on from the journal.
+  const obeyed = await targetOverride(deps, "cert-rotation", pair.name, now);
+  const paused = obeyed.override !== undefined && plan.rotation !== undefined;
+  const wanted = plan.rotation !== undefined && config.mode !== "dry-run" && !paused;
   // Finishing an interrupted rotation is never gated by plan mode: it was approved (or auto) when it began.
   if (wanted && (plan.rule === "finish-rotation" || config.mode === "auto")) {
     ({ applied, state: next, version } = await execute(ctx, next, version));
@@ -161,8 +170,11 @@ async function reconcile(
     ({ applied, state: next, version, planInfo } = await planMode(ctx, next, version));
   }
   const observed = observe(pair.name, plan, state, certificates, input.certificateArn, planInfo);
-  const decision = decide(pair.name, input.trigger, now, config.mode, plan, applied, observed, certificates);
-  const slack = slackWorthiness(decision, plan, applied, state.episode);
+  const decided = decide(pair.name, input.trigger, now, config.mode, plan, applied, observed, certificates);
+  const decision = withOverride(paused ? pausedDecision(decided, obeyed.override) : decided, obeyed);
+  const worth = slackWorthiness(decision, plan, applied, state.episode);
+  const slack = { ...worth, post: worth.post || overrideNews(obeyed) };
+  await obeyed.remember();
   if (plan.rule !== "ignored" && applied.kind !== "conflict") {
     const { episode: _, ...rest } = next;
     const final: CertRotationState = slack.episode ? { ...rest, episode: slack.episode } : rest;
@@ -178,6 +190,24 @@ async function reconcile(
     completed: applied.kind === "applied",
   });
   return decision;
+}
+
+/** The rotation the plan wanted, held by an operator's pause. */
+function pausedDecision(decision: CertDecision, override: StoredOverride | undefined): CertDecision {
+  const by = override
+    ? `paused by ${override.author} until ${override.expiresAt}: ${override.reason}`
+    : "paused";
+  const prefix = `${decision.target}: `;
+  const wanted = decision.headline.startsWith(prefix)
+    ? decision.headline.slice(prefix.length)
+    : decision.headline;
+  return {
+    ...decision,
+    rule: "override-pause",
+    outcome: "held",
+    severity: "warn",
+    headline: `${prefix}${by} — would have: ${wanted}`,
+  };
 }
 
 interface Executed {

@@ -18,11 +18,13 @@ import { AwsCallError, describeError, InvalidEventError, VerificationError } fro
 import type { AlarmStates } from "../ports/alarm-states";
 import type { ForwardRef, ListenerRules } from "../ports/listener-rules";
 import type { Notifier } from "../ports/notifier";
+import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { TargetHealth } from "../ports/target-health";
 import { type AlarmNotification, alarmTrigger } from "../runtime/alarm-notification";
 import type { Logger } from "../runtime/logger";
 import { postThreaded } from "./incident-thread";
+import { overrideNews, targetOverride, withOverride } from "./obey-overrides";
 import { recordDecision } from "./record-decision";
 
 export interface CanaryDeps {
@@ -35,6 +37,8 @@ export interface CanaryDeps {
    * record only says which step we are on, since when, and which Slack thread is the run's.
    */
   state: StateStore;
+  /** Operator overrides (the function always wires it; tests of other behaviour may leave it out). */
+  overrides?: OverrideReader;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
@@ -186,7 +190,24 @@ async function evaluate(
     deps.health.read(canary.canaryTargetGroupArn),
   ]);
   const now = deps.now();
-  const plan = planCanaryStep({ spec, record, split, alarms, health, now });
+  // A stored pause (this canary, every canary, everything) holds the run like the canary's own pause
+  // command, gates still rolling back; it is not written into the record, so clearing it resumes at once.
+  const obeyed = await targetOverride(deps, "canary", canary.name, now);
+  const paused = obeyed.override?.action.kind === "pause" && record.status === "running";
+  const planned: CanaryRecord =
+    paused && obeyed.override
+      ? {
+          ...record,
+          status: "paused",
+          pause: {
+            author: obeyed.override.author,
+            reason: obeyed.override.reason,
+            at: obeyed.override.createdAt,
+            expiresAt: obeyed.override.expiresAt,
+          },
+        }
+      : record;
+  const plan = planCanaryStep({ spec, record: planned, split, alarms, health, now });
   const wantsChange = plan.action !== "hold" && plan.action !== "none";
   let applied: CanaryApplyResult = { kind: "not-attempted" };
   if (wantsChange && mode === "auto") {
@@ -229,10 +250,16 @@ async function evaluate(
         }
       : {}),
   };
-  const decision = canaryDecision({ spec, trigger, now, mode, plan, observed, applied });
+  const decision = withOverride(
+    canaryDecision({ spec, trigger, now, mode, plan, observed, applied }),
+    obeyed,
+  );
   // A failed or not-attempted change keeps the step where the rule really is.
-  const base = (applied.kind === "applied" ? plan.nextRecord : plan.keptRecord) ?? record;
-  const slack = slackWorthiness(decision, plan, record);
+  const kept = (applied.kind === "applied" ? plan.nextRecord : plan.keptRecord) ?? record;
+  const base = paused ? withoutStoredPause(kept, record) : kept;
+  const worth = slackWorthiness(decision, plan, record);
+  const slack = { ...worth, post: worth.post || overrideNews(obeyed) };
+  await obeyed.remember();
   const { heldEpisode: _, ...rest } = base;
   let next: CanaryRecord = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
   if (slack.post)
@@ -242,6 +269,13 @@ async function evaluate(
     await deps.state.save(key, next, { expectedVersion: stored?.version ?? "absent" });
   }
   return decision;
+}
+
+/** The record as planned under a stored pause, without that pause: the override store keeps it. */
+function withoutStoredPause(planned: CanaryRecord, original: CanaryRecord): CanaryRecord {
+  if (planned.status !== "paused") return planned;
+  const { pause: _, ...rest } = planned;
+  return { ...rest, status: original.status, ...(original.pause ? { pause: original.pause } : {}) };
 }
 
 /**

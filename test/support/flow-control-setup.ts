@@ -8,6 +8,7 @@ import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world
 import { createEc2Client, createSsmClient } from "../../shared/adapters/aws/clients";
 import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
 import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig } from "../../shared/config/stage-config";
@@ -103,6 +104,11 @@ flowControl:
           inventory: createEc2FleetInventory(createEc2Client(world.viaProxy()), { deadline }),
           commands: createSsmFleetCommands(ssm, { ...section.commands, documentName: DOCUMENT, deadline }),
           state: createSsmStateStore(ssm, config.parameterPrefix),
+          overrides: createSsmOverrideStore(
+            ssm,
+            config.parameterPrefix,
+            createSsmStateStore(ssm, config.parameterPrefix),
+          ),
           notifier,
           logger,
           now: () => now,

@@ -25,7 +25,10 @@ export type FlowRule =
   | "no-intent" // this alarm state means nothing for the fleet (e.g. the engage alarm back to OK)
   | "unknown-alarm" // no fleet maps this alarm: reported, not acted on
   | "nothing-stored" // scheduled: flow control never acted on this fleet, so there is nothing to converge
-  | "evaluation-failed"; // the fleet state could not be read or stored: nothing was sent
+  | "evaluation-failed" // the fleet state could not be read or stored: nothing was sent
+  | "override-force" // an operator forced a mode: it is served whatever the alarms say
+  | "override-pause" // an operator paused flow control: nothing is sent, alarms are still tracked
+  | "override-ended"; // the override ended: the automation's own intent is sent again
 
 export interface FlowPlan {
   action: FlowAction;

@@ -5,7 +5,7 @@ import type { Decision } from "../../domain/decision";
 import { renderOverrideMessage } from "../../domain/messages/override-message";
 import { isActive } from "../../domain/overrides/resolve";
 import type { StoredOverride } from "../../domain/overrides/types";
-import { InvalidOverrideError } from "../../errors";
+import { describeError, InvalidOverrideError } from "../../errors";
 import type { AutomationInvoker } from "../../ports/automation-invoker";
 import type { Notifier } from "../../ports/notifier";
 import type { OverrideStore } from "../../ports/override-store";
@@ -108,7 +108,12 @@ async function dispatch(
         );
       }
       await deps.overrides.save(built.value, current?.version ?? "absent");
-      return { accepted: true, action: request.action, override: built.value };
+      return {
+        accepted: true,
+        action: request.action,
+        override: built.value,
+        ...(await actNow(deps, built.value)),
+      };
     }
     case "resume":
     case "clear": {
@@ -134,7 +139,7 @@ async function dispatch(
         },
       };
       await deps.overrides.save(cleared, current.version);
-      return { accepted: true, action: request.action, override: cleared };
+      return { accepted: true, action: request.action, override: cleared, ...(await actNow(deps, cleared)) };
     }
     case "canary":
       return delegateCanary(deps, stage, request, now);
@@ -143,6 +148,29 @@ async function dispatch(
     case "approve":
     case "reject":
       return decidePlan(deps, stage, request, now);
+  }
+}
+
+/**
+ * A forced flow-control mode (or the end of one) must reach the fleet in seconds, not at the next
+ * converge run: the flow-control function converges that fleet now. Best effort: the override is stored
+ * either way, and the converge schedule applies it if this call fails.
+ */
+async function actNow(deps: OverrideDeps, override: StoredOverride): Promise<{ result?: unknown }> {
+  if (override.automation !== "flow-control" || override.action.kind !== "force" || override.target === "*") {
+    return {};
+  }
+  try {
+    return {
+      result: await deps.invoker.invoke("flow-control", {
+        converge: { fleet: override.target, author: override.cleared?.author ?? override.author },
+      }),
+    };
+  } catch (error) {
+    deps.logger.warn("could not converge the fleet now; the converge schedule will", {
+      error: describeError(error),
+    });
+    return { result: { error: describeError(error) } };
   }
 }
 

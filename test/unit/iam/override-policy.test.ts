@@ -37,10 +37,11 @@ describe("override IAM policy", () => {
     ]);
   });
 
-  it("invokes only the canary and cert-rotation functions of its own stage", () => {
+  it("invokes only the canary, cert-rotation and flow-control functions of its own stage", () => {
     expect(resourcesOf("lambda:InvokeFunction")).toEqual([
       "arn:aws:lambda:eu-west-1:123456789012:function:traffic-autopilot-prod-canary",
       "arn:aws:lambda:eu-west-1:123456789012:function:traffic-autopilot-prod-cert-rotation",
+      "arn:aws:lambda:eu-west-1:123456789012:function:traffic-autopilot-prod-flow-control",
     ]);
   });
 });

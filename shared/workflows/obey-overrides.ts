@@ -1,0 +1,65 @@
+import type { Decision } from "../domain/decision";
+import {
+  appliesTo,
+  endedSentence,
+  inForceOf,
+  memoryOf,
+  type OverrideTransition,
+  overrideInForce,
+  overrideTransition,
+} from "../domain/overrides/resolve";
+import type { OverridableAutomation, OverrideMemory, StoredOverride } from "../domain/overrides/types";
+import type { OverrideReader } from "../ports/override-store";
+import type { StateStore } from "../ports/state-store";
+
+/** The override an automation obeys for one target this run, and how to record having obeyed it. */
+export interface TargetOverride {
+  override?: StoredOverride;
+  transition: OverrideTransition;
+  /** Remembers the override obeyed (or forgets an ended one), so start and end are said once. */
+  remember(): Promise<void>;
+}
+
+/**
+ * Reads the overrides for one target and compares them with what the automation obeyed last run (kept
+ * at `<automation>/<target>/override-seen`, inside the automation's own parameters). Without an override
+ * store (tests of other behaviour) nothing is ever overridden.
+ */
+export async function targetOverride(
+  deps: { overrides?: OverrideReader; state: StateStore },
+  automation: OverridableAutomation,
+  target: string,
+  now: Date,
+): Promise<TargetOverride> {
+  if (deps.overrides === undefined) return { transition: { kind: "none" }, remember: async () => undefined };
+  const candidates = (await deps.overrides.list()).filter((o) => appliesTo(o, automation, target));
+  const override = overrideInForce(candidates, now);
+  const key = `${automation}/${target}/override-seen`;
+  const seen = await deps.state.load<{ override?: OverrideMemory }>(key);
+  const transition = overrideTransition(seen?.value.override, override, candidates);
+  return {
+    ...(override ? { override } : {}),
+    transition,
+    remember: async () => {
+      if (transition.kind === "started")
+        await deps.state.save(key, { override: memoryOf(transition.override) });
+      if (transition.kind === "ended") await deps.state.save(key, {});
+    },
+  };
+}
+
+/** Names the override in the Decision, and says first, once, that an ended one handed back the wheel. */
+export function withOverride<D extends Decision>(decision: D, obeyed: TargetOverride): D {
+  const { override, transition } = obeyed;
+  const named = override ? { ...decision, override: inForceOf(override) } : decision;
+  if (transition.kind !== "ended") return named;
+  const prefix = `${decision.target}: `;
+  const rest = decision.headline.startsWith(prefix)
+    ? decision.headline.slice(prefix.length)
+    : decision.headline;
+  return { ...named, headline: `${prefix}${endedSentence(transition)} — ${rest}` };
+}
+
+/** An override starting or ending is always worth a message. */
+export const overrideNews = (obeyed: TargetOverride) =>
+  obeyed.transition.kind === "started" || obeyed.transition.kind === "ended";
