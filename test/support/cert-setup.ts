@@ -16,6 +16,7 @@ import {
 } from "../../shared/adapters/aws/clients";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig } from "../../shared/config/stage-config";
@@ -99,6 +100,11 @@ certRotation:
           pollIntervalMs: 50,
         }),
         state: createSsmStateStore(ssm, config.parameterPrefix),
+        overrides: createSsmOverrideStore(
+          ssm,
+          config.parameterPrefix,
+          createSsmStateStore(ssm, config.parameterPrefix),
+        ),
         notifier,
         logger,
         now: () => new Date(),
@@ -123,5 +129,5 @@ certRotation:
     };
   };
   const event = { ...fixture("acm-certificate-available"), resources: [next] };
-  return { run, served, event, next };
+  return { run, served, event, next, config };
 }

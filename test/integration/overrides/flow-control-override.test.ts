@@ -1,15 +1,7 @@
-import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OverrideRuntime } from "../../../functions/override/deps";
-import { createHandler as createOverrideHandler } from "../../../functions/override/handler";
 import { createSsmClient } from "../../../shared/adapters/aws/clients";
-import { createSsmOverrideStore } from "../../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig } from "../../../shared/config/stage-config";
 import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
-import { createLogger } from "../../../shared/runtime/logger";
-import type { OverrideResponse } from "../../../shared/workflows/override/apply-override";
 import { type FaultWorld, startFaultWorld } from "../../support/fault-setup";
 import {
   type FlowControlRig,
@@ -18,6 +10,7 @@ import {
 } from "../../support/flow-control-setup";
 import { skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoOrSkip } from "../../support/moto";
+import { overrideCaller } from "../../support/override-rig";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
@@ -42,9 +35,10 @@ describe.skipIf(!hasMoto || noHaproxy)(
   () => {
     let world: FaultWorld;
     let rig: FlowControlRig;
-    const override = (minute: number, payload: Record<string, unknown>) => {
-      const config = parseStageConfig(
-        `
+    const override = (minute: number, payload: Record<string, unknown>) =>
+      overrideCaller({
+        config: parseStageConfig(
+          `
 stage: test
 region: eu-west-1
 parameterPrefix: /traffic-autopilot/test
@@ -57,41 +51,13 @@ flowControl:
       tag: { key: Role, value: ${FLEET} }
       alarms: [{ alarmName: web-overload, onAlarm: close, onOk: open }]
 `,
-        "test.yml",
-      );
-      const ssm = createSsmClient(world.direct());
-      const state = createSsmStateStore(ssm, config.parameterPrefix);
-      const logger = createLogger({ write: () => undefined });
-      const notifier = createSlackNotifier(world.slackClient(), "#traffic", logger);
-      const runtime: OverrideRuntime = {
-        config,
-        base: {
-          env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-          config,
-          logger,
-          ssm,
-          notifier,
-        },
-        deps: () => ({
-          overrides: createSsmOverrideStore(ssm, config.parameterPrefix, state),
-          state,
-          // The flow-control function of the same stage, in-process: what a Lambda invoke would reach.
-          invoker: { invoke: (_automation, event) => rig.run(event, at(minute)) },
-          notifier,
-          logger,
-          now: () => at(minute),
-        }),
-      };
-      const context = {
-        awsRequestId: `req-${minute}`,
-        clientContext: { custom: { invoker: "arn:aws:iam::123456789012:user/alice" } },
-        getRemainingTimeInMillis: () => 60_000,
-      } as unknown as Context;
-      return createOverrideHandler(async () => runtime)(
-        { author: "alice", reason: "INC-9 checkout backend recovered, let everyone in", ...payload },
-        context,
-      ) as Promise<OverrideResponse>;
-    };
+          "test.yml",
+        ),
+        ssm: createSsmClient(world.direct()),
+        slack: world.slackClient(),
+        // The flow-control function of the same stage, in-process: what a Lambda invoke would reach.
+        invoker: { invoke: (_automation, event) => rig.run(event, at(minute)) },
+      })(at(minute), payload);
     const alarm = (state: "ALARM" | "OK", minute: number) =>
       rig.run(overloadNotification(state, at(minute).toISOString()), at(minute));
 

@@ -1,0 +1,59 @@
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { WebClient } from "@slack/web-api";
+import type { Context } from "aws-lambda";
+import type { OverrideRuntime } from "../../functions/override/deps";
+import { createHandler } from "../../functions/override/handler";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
+import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
+import type { StageConfig } from "../../shared/config/stage-config";
+import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
+import { createLogger } from "../../shared/runtime/logger";
+import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
+
+/**
+ * The real override handler on a stage, at a clock, with the sibling functions it hands work to given
+ * as an in-process invoker (what a Lambda invoke would reach). The caller identity rides in the client
+ * context, as the CLI sends it.
+ */
+export function overrideCaller(options: {
+  config: StageConfig;
+  ssm: SSMClient;
+  slack: WebClient;
+  invoker?: AutomationInvoker;
+}) {
+  const { config, ssm } = options;
+  const logger = createLogger({ write: () => undefined });
+  const notifier = createSlackNotifier(options.slack, config.slack.channel, logger);
+  const state = createSsmStateStore(ssm, config.parameterPrefix);
+  const invoker = options.invoker ?? { invoke: () => Promise.reject(new Error("no delegate in this test")) };
+  return (now: Date, payload: Record<string, unknown>, author = "alice"): Promise<OverrideResponse> => {
+    const runtime: OverrideRuntime = {
+      config,
+      base: {
+        env: { stage: config.stage, configFile: "test.yml", logLevel: "info" },
+        config,
+        logger,
+        ssm,
+        notifier,
+      },
+      deps: () => ({
+        overrides: createSsmOverrideStore(ssm, config.parameterPrefix, state),
+        state,
+        invoker,
+        notifier,
+        logger,
+        now: () => now,
+      }),
+    };
+    const context = {
+      awsRequestId: `req-${author}-${now.getTime()}`,
+      clientContext: { custom: { invoker: `arn:aws:iam::123456789012:user/${author}` } },
+      getRemainingTimeInMillis: () => 60_000,
+    } as unknown as Context;
+    return createHandler(async () => runtime)(
+      { author, reason: "game day drill", ...payload },
+      context,
+    ) as Promise<OverrideResponse>;
+  };
+}
