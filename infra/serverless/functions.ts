@@ -84,6 +84,11 @@ export function functionDefinitions(config: StageConfig): Record<string, Record<
       ),
       timeout: 900,
     };
+    // Manual invoke only, read-only role: the whole stage's state in one document.
+    functions.status = {
+      ...base("status", "StatusRole", "Read-only status of every automation, overrides and plans"),
+      timeout: 60,
+    };
   }
   return functions;
 }

@@ -7,6 +7,7 @@ import { policyStatements as certRotationPolicy } from "../iam/cert-rotation-pol
 import { policyStatements as flowControlPolicy } from "../iam/flow-control-policy";
 import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer-policy";
 import { policyStatements as overridePolicy } from "../iam/override-policy";
+import { policyStatements as statusPolicy } from "../iam/status-policy";
 import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
 
 export const SERVICE = "traffic-autopilot";
@@ -64,6 +65,11 @@ export function functionRoles(config: StageConfig): FunctionRole[] {
       functionName: "override",
       logicalId: "OverrideRole",
       statements: overridePolicy(config, ctx, shared),
+    });
+    roles.push({
+      functionName: "status",
+      logicalId: "StatusRole",
+      statements: statusPolicy(config, ctx, shared),
     });
   }
   return roles;

@@ -11,7 +11,10 @@ const MAX_DESCRIBED = 300;
 const MAX_BALANCERS = 10;
 
 /** Reads the pair: its ALBs (by tag), each one's HTTPS listener, and the DNS records. */
-export async function readFacts(deps: CertRotationDeps, pair: CertPairConfig): Promise<PairFacts> {
+export async function readFacts(
+  deps: Pick<CertRotationDeps, "balancers" | "dns">,
+  pair: CertPairConfig,
+): Promise<PairFacts> {
   const found = await deps.balancers.findByTag(pair.pairTag, pair.loadBalancerNames);
   const balancers = [];
   for (const balancer of found.slice(0, MAX_BALANCERS)) {

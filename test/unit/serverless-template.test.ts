@@ -78,6 +78,7 @@ describe("the packaged CloudFormation template", () => {
       ["CertRotationRole", "cert-rotation"],
       ["CanaryRole", "canary"],
       ["OverrideRole", "override"],
+      ["StatusRole", "status"],
     ];
     expect(roles).toHaveLength(expected.length);
     expect(new Set(roles).size).toBe(expected.length);

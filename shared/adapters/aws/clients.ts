@@ -5,6 +5,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
 
 /**
  * The one place that builds AWS SDK clients. Endpoints come from the standard settings
@@ -68,4 +69,9 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
     requestHandler: { connectionTimeout: 2_000, requestTimeout: 900_000, throwOnRequestTimeout: true },
     region: options.region,
   });
+}
+
+/** The operator CLI asks STS who it runs as, to report the caller to the functions it invokes. */
+export function createStsClient(options: ClientOptions): STSClient {
+  return new STSClient({ ...common(options), maxAttempts: 1, region: options.region });
 }

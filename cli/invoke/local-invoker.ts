@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Context } from "aws-lambda";
+import { parseStageConfig } from "../../shared/config/stage-config";
+import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
+import type { SandboxSession } from "./session";
+import { FunctionFailedError, type FunctionInvoker, UsageError } from "./types";
+
+/** As long as the longest deployed function (override waits for a delegated rotation). */
+const LOCAL_TIME_BUDGET_MS = 900_000;
+
+/**
+ * Runs the real handlers in this process against a running local sandbox (moto + Slack sink): the same
+ * code as in Lambda, with the standard AWS settings pointed at moto and fake credentials, so nothing can
+ * reach a real account. The override function's canary and rotation hand-offs run in-process too.
+ */
+export function createLocalInvoker(session: SandboxSession, caller: string): FunctionInvoker {
+  let stage: string;
+  try {
+    stage = parseStageConfig(readFileSync(session.configFile, "utf8"), session.configFile).stage;
+  } catch (error) {
+    throw new UsageError(`the sandbox's stage file cannot be used: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  // The CLI reports the outcome itself; the functions' own log lines are shown when LOG_LEVEL asks.
+  const showLogs = process.env.LOG_LEVEL !== undefined;
+  pointAtSandbox(session, stage);
+  const context = (fn: string): Context => {
+    const deadline = Date.now() + LOCAL_TIME_BUDGET_MS;
+    return {
+      functionName: `traffic-autopilot-${stage}-${fn}`,
+      awsRequestId: `local-${randomUUID()}`,
+      clientContext: { custom: { invoker: caller } },
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    } as unknown as Context;
+  };
+  // Each function's code is loaded when first invoked (require: the CLI runs as CommonJS), so a status
+  // call does not pay for loading the override, canary and rotation code.
+  const lazy = <T>(load: () => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= load();
+      return value;
+    };
+  };
+  const canary = lazy(() => {
+    const { createHandler } =
+      require("../../functions/canary/handler") as typeof import("../../functions/canary/handler");
+    const { createCanaryRuntime } =
+      require("../../functions/canary/deps") as typeof import("../../functions/canary/deps");
+    return createHandler(createCanaryRuntime);
+  });
+  const certRotation = lazy(() => {
+    const { createHandler } =
+      require("../../functions/cert-rotation/handler") as typeof import("../../functions/cert-rotation/handler");
+    const { createCertRotationRuntime } =
+      require("../../functions/cert-rotation/deps") as typeof import("../../functions/cert-rotation/deps");
+    return createHandler(createCertRotationRuntime);
+  });
+  const automations: AutomationInvoker = {
+    invoke: (automation, payload) =>
+      automation === "canary"
+        ? canary()(payload, context("canary"))
+        : certRotation()(payload, context("cert-rotation")),
+  };
+  const handlers = {
+    status: lazy(() => {
+      const { createHandler } =
+        require("../../functions/status/handler") as typeof import("../../functions/status/handler");
+      const { createStatusRuntime } =
+        require("../../functions/status/deps") as typeof import("../../functions/status/deps");
+      return createHandler(createStatusRuntime);
+    }),
+    override: lazy(() => {
+      const { createHandler } =
+        require("../../functions/override/handler") as typeof import("../../functions/override/handler");
+      const { createOverrideRuntime } =
+        require("../../functions/override/deps") as typeof import("../../functions/override/deps");
+      return createHandler(async () => {
+        const runtime = await createOverrideRuntime();
+        return { ...runtime, deps: (c) => ({ ...runtime.deps(c), invoker: automations }) };
+      });
+    }),
+  };
+  return {
+    target: `local sandbox (moto ${session.motoUrl}, stage ${stage})`,
+    async invoke(fn, payload) {
+      try {
+        return await withHandlerLogs<unknown>(showLogs, () => handlers[fn]()(payload, context(fn)));
+      } catch (error) {
+        // The same shape a Lambda invoke reports, so the CLI maps both the same way.
+        const err = error instanceof Error ? error : new Error(String(error));
+        throw new FunctionFailedError(fn, err.name, err.message);
+      }
+    },
+  };
+}
+
+/** The standard AWS and function settings, explicit: never a developer's profile, keys or CA bundle. */
+function pointAtSandbox(session: SandboxSession, stage: string): void {
+  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_DEFAULT_PROFILE"]) {
+    delete process.env[name];
+  }
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: session.motoUrl,
+    AWS_ACCESS_KEY_ID: "sandbox",
+    AWS_SECRET_ACCESS_KEY: "sandbox",
+    AWS_REGION: session.region,
+    STAGE: stage,
+    CONFIG_FILE: session.configFile,
+    SLACK_API_URL: session.slackApiUrl,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  });
+}
+
+/**
+ * The functions log JSON lines to stdout (CloudWatch in Lambda). In the CLI stdout is the answer (a
+ * table, or JSON for scripts), so while a handler runs its log lines go to stderr, or nowhere.
+ */
+async function withHandlerLogs<T>(show: boolean, run: () => Promise<T>): Promise<T> {
+  const original = process.stdout.write;
+  process.stdout.write = (
+    show ? process.stderr.write.bind(process.stderr) : () => true
+  ) as typeof process.stdout.write;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = original;
+  }
+}

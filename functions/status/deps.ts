@@ -1,0 +1,55 @@
+import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
+import {
+  createAcmClient,
+  createEc2Client,
+  createElbv2Client,
+  createRoute53Client,
+} from "../../shared/adapters/aws/clients";
+import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
+import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
+import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
+import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
+import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
+import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { coldStart, type FunctionRuntime, invocationDeadline } from "../../shared/bootstrap";
+import type { StageConfig } from "../../shared/config/stage-config";
+import type { StatusDeps } from "../../shared/workflows/read-status";
+
+export type StatusRuntime = FunctionRuntime<StageConfig, StatusDeps>;
+
+/** Leave this much of the invocation for returning the document after the reads. */
+const RETURN_MARGIN_MS = 2_000;
+
+/**
+ * Built once per cold start. Status reads every configured automation, so it gets every read adapter;
+ * its role allows only their Describe/List/Get calls (infra/iam/status-policy.ts).
+ */
+export async function createStatusRuntime(): Promise<StatusRuntime> {
+  const base = await coldStart("status");
+  const region = base.config.region;
+  const route53 = createRoute53Client({ region });
+  const elbv2 = createElbv2Client({ region });
+  const ec2 = createEc2Client({ region });
+  const acm = createAcmClient({ region });
+  const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
+  return {
+    config: base.config,
+    base,
+    deps: (context) => {
+      const deadline = invocationDeadline(context, RETURN_MARGIN_MS);
+      return {
+        records: createRoute53WeightedRecords(route53, { deadline }),
+        inventory: createEc2FleetInventory(ec2, { deadline }),
+        balancers: createElbv2LoadBalancers(elbv2, { deadline }),
+        dns: createRoute53AliasPointer(route53, { deadline }),
+        certificates: createAcmCertificates(acm, { deadline }),
+        rules: createElbv2ListenerRules(elbv2, { deadline }),
+        state,
+        overrides,
+        now: () => new Date(),
+      };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { createFunctionHandler } from "../../shared/runtime/function-handler";
+import { readStatus } from "../../shared/workflows/read-status";
+import { createStatusRuntime, type StatusRuntime } from "./deps";
+import { parseStatusRequest } from "./request";
+
+/**
+ * Status: a manual invoke (`autopilot status`, `serverless invoke -f status`) -> validate the narrowing
+ * -> read every automation's state through read-only ports -> one JSON document. Wiring only; see
+ * shared/workflows/read-status.ts.
+ */
+export function createHandler(runtime: () => Promise<StatusRuntime>) {
+  return createFunctionHandler({
+    automation: "status",
+    runtime,
+    parse: parseStatusRequest,
+    run: (rt, query, context) => readStatus(rt.deps(context), rt.config, query),
+  });
+}
+
+export const handler = createHandler(createStatusRuntime);

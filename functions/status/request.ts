@@ -1,0 +1,31 @@
+import { z } from "zod";
+import type { StatusQuery } from "../../shared/domain/status/types";
+import { InvalidEventError } from "../../shared/errors";
+
+/**
+ * The status function's payload: `{}` for the whole stage, or one automation (and one of its targets).
+ *
+ * @example {} ; { "automation": "flow-control" } ; { "automation": "origin-balancer", "target": "images" }
+ */
+const statusRequestSchema = z
+  .strictObject({
+    automation: z.enum(["origin-balancer", "flow-control", "cert-rotation", "canary"]).optional(),
+    target: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes")
+      .optional(),
+  })
+  .refine((q) => q.target === undefined || q.automation !== undefined, {
+    message: "a target needs its automation",
+    path: ["target"],
+  });
+
+/** A manual invoke with no payload arrives as null or {}: both mean the whole stage. */
+export function parseStatusRequest(event: unknown): StatusQuery {
+  const result = statusRequestSchema.safeParse(event ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(payload)"}: ${issue.message}`,
+  );
+  throw new InvalidEventError(`invalid status request: ${problems.join("; ")}`);
+}

@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { policyStatements } from "../../../infra/iam/status-policy";
+import { CLOUDFORMATION_ARN_CONTEXT } from "../../../infra/iam/types";
+import { functionDefinitions } from "../../../infra/serverless/functions";
+import { functionRoles } from "../../../infra/serverless/resources";
+import { parseStageConfig } from "../../../shared/config/stage-config";
+
+const root = path.resolve(__dirname, "../../..");
+const stage = (file: string) => parseStageConfig(readFileSync(path.join(root, "config", file), "utf8"), file);
+const ctx = { region: "eu-west-1", accountId: "123456789012", partition: "aws", stage: "sandbox" };
+const sandbox = stage("sandbox.yml");
+const shared = {
+  parameterPrefix: sandbox.parameterPrefix,
+  slackTokenParameter: sandbox.slack.tokenParameter,
+};
+
+/** Every action a read-only role may hold: the verb is Describe, List or Get. */
+const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/;
+const WRITE_VERBS =
+  /^(Put|Delete|Change|Modify|Send|Create|Update|Add|Remove|Invoke|Import|Start|Stop|Tag|Untag|Set|Register|Deregister)/;
+
+describe("status IAM policy", () => {
+  const statements = policyStatements(sandbox, ctx, shared);
+  const actions = statements.flatMap((s) => s.Action);
+  const resourcesOf = (action: string) =>
+    statements.filter((s) => s.Action.includes(action)).flatMap((s) => [s.Resource].flat());
+
+  it("holds only Describe, List and Get actions, and no write verb anywhere", () => {
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) {
+      expect(action).toMatch(READ_ONLY);
+      expect(action.split(":")[1]).not.toMatch(WRITE_VERBS);
+    }
+  });
+
+  it("reads parameters only under the stage prefix: state subtrees, overrides and the Slack token", () => {
+    const prefix = "arn:aws:ssm:eu-west-1:123456789012:parameter/traffic-autopilot/sandbox";
+    expect(resourcesOf("ssm:GetParameter").sort()).toEqual(
+      [
+        `${prefix}/canary/*`,
+        `${prefix}/cert-rotation/*`,
+        `${prefix}/flow-control/*`,
+        `${prefix}/origin-balancer/*`,
+        `${prefix}/overrides/*`,
+        `${prefix}/slack-token`,
+      ].sort(),
+    );
+    expect(resourcesOf("ssm:GetParametersByPath")).toEqual([`${prefix}/overrides`, `${prefix}/overrides/*`]);
+  });
+
+  it("lists record sets only in the configured hosted zones, each once", () => {
+    expect(resourcesOf("route53:ListResourceRecordSets")).toEqual([
+      "arn:aws:route53:::hostedzone/Z0SANDBOX0001",
+    ]);
+  });
+
+  it("keeps '*' resources to the Describe calls AWS cannot scope", () => {
+    for (const statement of statements.filter((s) => s.Resource === "*")) {
+      expect(statement.Action.every((a) => /:Describe/.test(a))).toBe(true);
+    }
+  });
+
+  it("asks for no ELB or EC2 reads when the stage configures only the origin balancer", () => {
+    const { flowControl: _f, certRotation: _c, canary: _k, ...rest } = sandbox;
+    const only = policyStatements(rest, ctx, shared).flatMap((s) => s.Action);
+    expect(only.filter((a) => /^(elasticloadbalancing|ec2|acm):/.test(a))).toEqual([]);
+  });
+
+  it("is deployed with its own role whenever any automation is configured, and never without one", () => {
+    expect(functionDefinitions(sandbox).status).toMatchObject({ role: "StatusRole", reservedConcurrency: 1 });
+    const role = functionRoles(sandbox).find((r) => r.functionName === "status");
+    expect(role?.logicalId).toBe("StatusRole");
+    expect(role?.statements.flatMap((s) => s.Action).every((a) => READ_ONLY.test(a))).toBe(true);
+    const { originBalancer: _o, flowControl: _f, certRotation: _c, canary: _k, ...none } = sandbox;
+    expect(functionDefinitions(none).status).toBeUndefined();
+  });
+
+  it("builds its ARNs from CloudFormation pseudo parameters for the template", () => {
+    const template = policyStatements(sandbox, CLOUDFORMATION_ARN_CONTEXT("sandbox"), shared);
+    const acm = template.find((s) => s.Action.includes("acm:DescribeCertificate"))?.Resource;
+    expect(acm).toMatch(
+      /^arn:\$\{AWS::Partition\}:acm:\$\{AWS::Region\}:\$\{AWS::AccountId\}:certificate\/\*$/,
+    );
+  });
+});
