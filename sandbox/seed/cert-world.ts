@@ -65,6 +65,8 @@ export async function seedCertPair(
     port?: number;
     balancers: { name: string; color: string; certificateArn: string }[];
     dnsOn: string;
+    /** Put the record in this existing zone instead of creating one named zoneName. */
+    hostedZoneId?: string;
   },
 ): Promise<SeededPair> {
   const { ec2, elbv2, route53 } = clients;
@@ -109,17 +111,18 @@ export async function seedCertPair(
       listenerArn: listener.Listeners?.[0]?.ListenerArn ?? "",
     };
   }
-  const zone = await route53.send(
-    new CreateHostedZoneCommand({
-      Name: spec.zoneName,
-      CallerReference: `cert-world-${spec.zoneName}-${Date.now()}`,
-    }),
-  );
-  const hostedZoneId = (zone.HostedZone?.Id ?? "").replace("/hostedzone/", "");
+  const hostedZoneId = spec.hostedZoneId ?? (await createZone(route53, spec.zoneName));
   const green = balancers[spec.dnsOn];
   if (green === undefined) throw new Error(`dnsOn names no seeded load balancer: ${spec.dnsOn}`);
   await pointAlias(route53, hostedZoneId, spec.recordName, green);
   return { hostedZoneId, recordName: spec.recordName, balancers };
+}
+
+async function createZone(route53: Route53Client, zoneName: string): Promise<string> {
+  const zone = await route53.send(
+    new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `cert-world-${zoneName}-${Date.now()}` }),
+  );
+  return (zone.HostedZone?.Id ?? "").replace("/hostedzone/", "");
 }
 
 /** UPSERTs the alias A record the way the console writes it (dualstack. prefix, target health on). */

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import type { FleetTag } from "../../shared/domain/flow-control/types";
-import { type HaproxyInstance, repoRoot, startHaproxyInstance } from "../../test/support/haproxy-instance";
 import { type LocalInstance, type RunCommandStandIn, startRunCommandStandIn } from "../run-command/server";
+import { type HaproxyInstance, repoRoot, startHaproxyInstance } from "../servers/haproxy-instance";
 
 /** moto accepts any AMI id; this one is only a label. */
 const AMI = "ami-0abcdef1234567890";
@@ -24,6 +24,8 @@ export async function launchInstances(
       InstanceType: "t3.micro",
       MinCount: count,
       MaxCount: count,
+      // AWS makes a retried launch idempotent with this; moto ignores it (see the sandbox's warm-up read).
+      ClientToken: `launch-${Object.values(tags).join("-")}-${Date.now()}`.slice(0, 64),
       TagSpecifications: [
         { ResourceType: "instance", Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
       ],

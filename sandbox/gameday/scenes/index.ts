@@ -1,0 +1,15 @@
+import { balancerSpike } from "./balancer-spike";
+import { canary } from "./canary";
+import { certRotation } from "./cert-rotation";
+import { flowControl } from "./flow-control";
+import { overridePin } from "./override-pin";
+import type { RegisteredScene } from "./scene";
+
+/** Every scene a scenario may name; a new scene is one line here. */
+export const SCENES: readonly RegisteredScene[] = [
+  balancerSpike,
+  flowControl,
+  certRotation,
+  canary,
+  overridePin,
+];
