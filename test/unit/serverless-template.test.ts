@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseStageConfig } from "../../shared/config/stage-config";
+import { leastPrivilegeViolations } from "../support/least-privilege";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -193,4 +195,21 @@ describe("the packaged CloudFormation template", () => {
       expect(readdirSync(out)).toContain("cloudformation-template-update-stack.json");
     },
   );
+
+  // Generic least-privilege rules for every function in the template, the ones to come included.
+  it("grants every function least privilege: own role, no wildcard actions, scoped resources", () => {
+    const config = parseStageConfig(
+      readFileSync(path.join(root, "config/sandbox.yml"), "utf8"),
+      "sandbox.yml",
+    );
+    const violations = leastPrivilegeViolations(template, {
+      region: config.region,
+      accountId: "123456789012",
+      parameterPrefix: config.parameterPrefix,
+      slackTokenParameter: config.slack.tokenParameter,
+      ...(config.flowControl ? { documentName: config.flowControl.documentName } : {}),
+      fleetTags: config.flowControl?.fleets.map((f) => f.tag) ?? [],
+    });
+    expect(violations).toEqual([]);
+  });
 });

@@ -1,0 +1,171 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FlowControlRuntime } from "../../../functions/flow-control/deps";
+import { createHandler } from "../../../functions/flow-control/handler";
+import { launchInstances } from "../../../sandbox/seed/fleet-world";
+import { createEc2Client, createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createEc2FleetInventory } from "../../../shared/adapters/aws/ec2-fleet-inventory";
+import { createSsmFleetCommands } from "../../../shared/adapters/aws/ssm-fleet-commands";
+import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
+import { motoOrSkip } from "../../support/moto";
+import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
+import {
+  capturingStdout,
+  context,
+  expectWorldUnchanged,
+  type FuzzServers,
+  fixture,
+  PREFIX,
+  startFuzzServers,
+  takeBefore,
+  type WorldBefore,
+} from "./fuzz-world";
+import { hostileAlarmEvents, unmappedAlarmNames } from "./sns-alarm-cases";
+import { assertHarmless, expectPrototypesClean, RUNS, Tally } from "./verdict";
+
+const hasMoto = motoOrSkip();
+const DOCUMENT = "TrafficAutopilot-FlowControl";
+/** The alarms' own time: the fixtures say 20:04:31; the function's clock reads a few seconds later. */
+const NOW = new Date("2026-11-02T20:04:36Z");
+const ALARMS = ["web-overload", "web-overload-cleared", "web-queue-depth"];
+// EC2 (the fleet) and SSM (document, commands, state parameters) are all flow control could change.
+const SERVICES = ["ec2", "ssm"];
+
+const STAGE = `
+stage: test
+region: eu-west-1
+parameterPrefix: ${PREFIX}
+slack: { channel: "#traffic", tokenParameter: ${PREFIX}/slack-token }
+flowControl:
+  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
+  documentName: ${DOCUMENT}
+  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
+  fleets:
+    - name: web
+      tag: { key: Role, value: haproxy-web }
+      minEngagedMinutes: 10
+      alarms:
+        - { alarmName: web-overload, onAlarm: close }
+        - { alarmName: web-overload-cleared, onAlarm: open }
+        - { alarmName: web-queue-depth, onAlarm: admit 20 }
+`;
+
+describe.skipIf(!hasMoto)("flow control on hostile SNS input, against a seeded moto", () => {
+  let servers: FuzzServers;
+  let before: WorldBefore;
+  let handler: (event: unknown) => Promise<unknown>;
+  const tally = new Tally();
+
+  beforeAll(async () => {
+    servers = await startFuzzServers();
+    const ec2 = createEc2Client(servers.options);
+    const ssm = createSsmClient(servers.options);
+    // The world the integration test seeds: a tagged fleet, a bystander, our document. A wrongly
+    // accepted alarm would store a fleet state and send a command: both show in moto's state.
+    await launchInstances(ec2, 3, { Role: "haproxy-web", Service: "web" });
+    await launchInstances(ec2, 1, { Role: "haproxy-web-other" });
+    await ssm.send(
+      new CreateDocumentCommand({
+        Name: DOCUMENT,
+        DocumentType: "Command",
+        DocumentFormat: "YAML",
+        Content: readFileSync(
+          path.resolve(__dirname, "../../../infra/ssm-documents/flow-control.yml"),
+          "utf8",
+        ),
+      }),
+    );
+    const base = servers.base(STAGE);
+    const flowControl = base.config.flowControl;
+    if (flowControl === undefined) throw new Error("stage has no flowControl section");
+    const deadline = () => new Date(Date.now() + 20_000);
+    const runtime: FlowControlRuntime = {
+      config: flowControl,
+      base,
+      deps: () => ({
+        inventory: createEc2FleetInventory(ec2, { deadline }),
+        commands: createSsmFleetCommands(ssm, {
+          ...flowControl.commands,
+          documentName: flowControl.documentName,
+          deadline,
+        }),
+        state: createSsmStateStore(ssm, PREFIX),
+        notifier: base.notifier,
+        logger: base.logger,
+        now: () => NOW,
+        deadline,
+      }),
+    };
+    const invoke = createHandler(async () => runtime);
+    handler = (event) => invoke(event, context);
+    before = await takeBefore(servers, SERVICES);
+  });
+
+  afterAll(async () => {
+    await servers?.stop();
+  });
+
+  const fixtures = [
+    "sns/flow-control-engage-alarm.json",
+    "sns/flow-control-release-alarm.json",
+    "sns/flow-control-engage-ok.json",
+    "sns/cloudwatch-alarm-in-alarm.json",
+  ].map(fixture);
+
+  it(`rejects or ignores ${RUNS} mutated alarm notifications and random JSON, and moto stays byte-for-byte the same`, async () => {
+    const stdout = await capturingStdout(() =>
+      assertHarmless(
+        hostileAlarmEvents(fixtures, { alarmNames: unmappedAlarmNames(ALARMS), farTimes: true }),
+        handler,
+        { tally },
+      ),
+    );
+    console.info(`flow-control SNS: ${tally.total()} inputs: ${tally}`);
+    expect(tally.total()).toBeGreaterThanOrEqual(RUNS);
+    expect(tally.counts.get("ignored") ?? 0).toBeGreaterThan(0);
+    await expectWorldUnchanged(servers, SERVICES, before, tally, stdout);
+    expectPrototypesClean();
+  });
+
+  /** The engage fixture with its alarm message patched (a clone: the fixture stays as AWS sends it). */
+  const engageAt = (time: string) => {
+    const event = structuredClone(fixtures[0]) as { Records: { Sns: { Message: string } }[] };
+    const sns = event.Records[0]?.Sns;
+    if (sns) sns.Message = JSON.stringify({ ...JSON.parse(sns.Message), StateChangeTime: time });
+    return event;
+  };
+
+  it("rejects a StateChangeTime that is no calendar time with an error naming it, not a RangeError", async () => {
+    for (const time of ["2026-13-45T25:61:61Z", "2026-02-30T20:04:31.118+0000", "2026-11-02T24:00:00Z"]) {
+      await expect(handler(engageAt(time))).rejects.toThrow(
+        /StateChangeTime: must be a real date and time of day/,
+      );
+    }
+  });
+
+  it("ignores a well-formed engage alarm dated far from now: it must not set the fleet's intent", async () => {
+    for (const time of [
+      "9999-12-31T23:59:59.999Z",
+      "2026-11-02T20:30:00.000+0000",
+      "2026-10-31T20:04:31.118+0000",
+    ]) {
+      const decisions = (await handler(engageAt(time))) as { rule: string; outcome: string }[];
+      expect(
+        decisions.map((d) => [d.rule, d.outcome]),
+        time,
+      ).toEqual([["implausible-time", "ignored"]]);
+    }
+    expect(snapshotDifferences(before.snapshot, await snapshotMoto(servers.moto.url, SERVICES))).toEqual([]);
+  });
+
+  it("is armed: the unmutated engage notification does change moto (a command and a stored fleet state)", async () => {
+    const decisions = (await handler(fixture("sns/flow-control-engage-alarm.json"))) as { rule: string }[];
+    // moto cannot list command invocations, so the read-back fails; the command was sent all the same.
+    expect(decisions.map((d) => d.rule)).toEqual(["engage"]);
+    const after = await snapshotMoto(servers.moto.url, SERVICES);
+    const changed = snapshotDifferences(before.snapshot, after).map((d) => d.split(" ")[0]);
+    expect(changed).toEqual(expect.arrayContaining(["ssm.Command", "ssm.Parameter"]));
+  });
+});

@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PutParameterCommand } from "@aws-sdk/client-ssm";
+import type { Context } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as canary from "../../functions/canary/deps";
+import { createHandler as canaryHandler } from "../../functions/canary/handler";
+import * as certRotation from "../../functions/cert-rotation/deps";
+import { createHandler as certRotationHandler } from "../../functions/cert-rotation/handler";
+import * as flowControl from "../../functions/flow-control/deps";
+import { createHandler as flowControlHandler } from "../../functions/flow-control/handler";
+import * as originBalancer from "../../functions/origin-balancer/deps";
+import { createHandler as originBalancerHandler } from "../../functions/origin-balancer/handler";
+import * as override from "../../functions/override/deps";
+import { createHandler as overrideHandler } from "../../functions/override/handler";
+import * as status from "../../functions/status/deps";
+import { createHandler as statusHandler } from "../../functions/status/handler";
+import { freeLoopbackPort } from "../../sandbox/servers/free-port";
+import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
+import { createSsmClient } from "../../shared/adapters/aws/clients";
+import { createLogger } from "../../shared/runtime/logger";
+import { captureOutput, startTokenCheckingSlack } from "../support/leak-probes";
+import { motoClientOptions, motoOrSkip } from "../support/moto";
+
+const hasMoto = motoOrSkip();
+/** The Slack token: unique per run, so finding it anywhere in the output can only mean it leaked. */
+const MARKER = `xoxb-${randomUUID()}`;
+const PREFIX = "/traffic-autopilot/test";
+const fixtures = path.resolve(__dirname, "../fixtures/events");
+const fixture = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), "utf8"));
+const context = {
+  getRemainingTimeInMillis: () => 30_000,
+  awsRequestId: "req-secrets",
+  functionName: "test",
+} as unknown as Context;
+
+const STAGE = `
+stage: test
+region: eu-west-1
+parameterPrefix: ${PREFIX}
+slack: { channel: "#traffic", tokenParameter: ${PREFIX}/slack-token, timeoutMs: 1000 }
+originBalancer:
+  pools:
+    - name: images
+      record: { hostedZoneId: Z0NOSUCHZONE1, name: origin.example.com, type: CNAME }
+      distributions: [E2SECRETS0001]
+      origins: [{ setIdentifier: primary, capacity: 9000 }, { setIdentifier: elastic }]
+flowControl:
+  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
+  documentName: TrafficAutopilot-FlowControl
+  fleets:
+    - name: web
+      tag: { key: Role, value: haproxy-web }
+      alarms: [{ alarmName: web-overload, onAlarm: close, onOk: open }]
+certRotation:
+  pairs:
+    - name: devices
+      pairTag: { key: Pair, value: devices }
+      record: { hostedZoneId: Z0NOSUCHZONE1, name: devices.example.com, types: [A] }
+      certificates: { domains: [devices.example.com] }
+canary:
+  canaries:
+    - name: web
+      listenerRuleArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee
+      stableTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-stable/6d0ecf831eec9f09
+      canaryTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-canary/73e2d6bc24d8a067
+      gateAlarms: [web-canary-5xx]
+`;
+
+/** An engage alarm dated now, so flow control really decides (and tries to reach the fleet). */
+function engageAlarmNow() {
+  const event = fixture("sns/flow-control-engage-alarm.json");
+  const message = JSON.parse(event.Records[0].Sns.Message);
+  message.StateChangeTime = new Date().toISOString().replace("Z", "+0000");
+  event.Records[0].Sns.Message = JSON.stringify(message);
+  return event;
+}
+
+/** Each function, built fresh (a cold start: environment, config, token, Slack client), with its events. */
+const functions: {
+  name: string;
+  build: () => (event: unknown, context: Context) => Promise<unknown>;
+  events: unknown[];
+}[] = [
+  {
+    name: "origin-balancer",
+    build: () => originBalancerHandler(originBalancer.createOriginBalancerRuntime),
+    events: [fixture("eventbridge/scheduled-event.json"), { bad: true }],
+  },
+  {
+    name: "flow-control",
+    build: () => flowControlHandler(flowControl.createFlowControlRuntime),
+    events: [
+      engageAlarmNow(),
+      fixture("eventbridge/scheduled-event.json"),
+      fixture("sns/non-alarm-message.json"),
+    ],
+  },
+  {
+    name: "cert-rotation",
+    build: () => certRotationHandler(certRotation.createCertRotationRuntime),
+    events: [
+      fixture("eventbridge/scheduled-event.json"),
+      fixture("eventbridge/acm-certificate-available.json"),
+      { "detail-type": 1 },
+    ],
+  },
+  {
+    name: "canary",
+    build: () => canaryHandler(canary.createCanaryRuntime),
+    events: [
+      { canaryCommand: { kind: "start", canary: "web", author: "alice", reason: "release" } },
+      fixture("eventbridge/scheduled-event.json"),
+      { canaryCommand: { kind: "start" } },
+    ],
+  },
+  {
+    name: "override",
+    build: () => overrideHandler(override.createOverrideRuntime),
+    events: [
+      {
+        action: "pause",
+        automation: "canary",
+        author: "alice",
+        reason: "secrets test",
+        expiresInMinutes: 30,
+      },
+      { action: "pin" },
+    ],
+  },
+  {
+    name: "status",
+    build: () => statusHandler(status.createStatusRuntime),
+    events: [{}, { automation: "nope" }],
+  },
+];
+
+describe.skipIf(!hasMoto)("the Slack token never reaches the logs", () => {
+  let moto: MotoServer;
+  let slack: Awaited<ReturnType<typeof startTokenCheckingSlack>>;
+  let scratch: string;
+  let closedPort: number;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    [moto, slack, closedPort] = await Promise.all([
+      startMoto(),
+      startTokenCheckingSlack(),
+      freeLoopbackPort(),
+    ]);
+    await createSsmClient(motoClientOptions(moto.url)).send(
+      new PutParameterCommand({
+        Name: `${PREFIX}/slack-token`,
+        Value: MARKER,
+        Type: "SecureString",
+        Overwrite: true,
+      }),
+    );
+    scratch = mkdtempSync(path.join(tmpdir(), "ta-secrets-"));
+    writeFileSync(path.join(scratch, "test.yml"), STAGE);
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await Promise.all([moto?.stop(), slack?.stop()]);
+  });
+
+  /** The functions' environment as Lambda would give it, pointed at moto; nothing inherited from the machine. */
+  function environment(brokenAws: boolean) {
+    const broken = `http://127.0.0.1:${closedPort}`;
+    process.env = {
+      PATH: savedEnv.PATH ?? "",
+      HOME: savedEnv.HOME ?? "",
+      STAGE: "test",
+      CONFIG_FILE: path.join(scratch, "test.yml"),
+      SLACK_API_URL: slack.apiUrl,
+      LOG_LEVEL: "debug",
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_ENDPOINT_URL: moto.url,
+      // Every service but SSM (the token and state) refuses connections: each AWS call fails.
+      ...(brokenAws
+        ? Object.fromEntries(
+            ["EC2", "ROUTE_53", "ELASTIC_LOAD_BALANCING_V2", "ACM", "CLOUDWATCH", "LAMBDA"].map((s) => [
+              `AWS_ENDPOINT_URL_${s}`,
+              broken,
+            ]),
+          )
+        : {}),
+    };
+  }
+
+  it.each([
+    ["Slack accepting the token", "ok", false],
+    ["Slack answering invalid_auth", "invalid_auth", false],
+    ["Slack failing with HTTP 500 and every AWS call but SSM failing", "http-500", true],
+  ] as const)(
+    "with %s, no function prints the token, cold start and error paths included",
+    async (_name, mode, brokenAws) => {
+      environment(brokenAws);
+      slack.setMode(mode);
+      const seenBefore = slack.seen.length;
+      const output = captureOutput();
+      const results: string[] = [];
+      try {
+        for (const fn of functions) {
+          const handler = fn.build();
+          for (const event of fn.events) {
+            results.push(
+              await handler(structuredClone(event), context).then(
+                (value) => `${fn.name} returned ${JSON.stringify(value)}`,
+                (error: Error) => `${fn.name} threw ${error.name}: ${error.message} ${String(error.cause)}`,
+              ),
+            );
+          }
+        }
+      } finally {
+        output.restore();
+      }
+      const printed = output.text();
+      // The token was really read and used: every Slack call carried it.
+      const calls = slack.seen.slice(seenBefore);
+      expect(calls.length, results.join("\n").slice(0, 3000)).toBeGreaterThanOrEqual(3);
+      expect(new Set(calls)).toEqual(new Set([`Bearer ${MARKER}`]));
+      // And the output is the real thing: decisions and failures were logged.
+      expect(printed).toContain('"message":"invocation failed"');
+      for (const fn of functions) expect(printed).toContain(`"service":"${fn.name}"`);
+      expect(printed).not.toContain(MARKER);
+      expect(printed).not.toContain(MARKER.slice(5));
+      expect(results.join("\n")).not.toContain(MARKER.slice(5));
+    },
+  );
+
+  it("would notice: the capture sees a token that the logger or console prints", () => {
+    const output = captureOutput();
+    try {
+      createLogger({}).info("leak", { token: MARKER });
+      console.error(`token=${MARKER}`);
+      process.stderr.write(MARKER);
+    } finally {
+      output.restore();
+    }
+    expect(output.text().split(MARKER)).toHaveLength(4);
+  });
+});
