@@ -1,0 +1,53 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { type BuildOptions, build } from "esbuild";
+import { repoRoot } from "../sandbox/servers/haproxy-instance";
+
+export { repoRoot };
+
+/** The production options, read from the file serverless.yml hands to serverless-esbuild. */
+export function productionOptions(): BuildOptions {
+  const require = createRequire(path.join(repoRoot, "package.json"));
+  const shared = require("./infra/serverless/esbuild-options.js") as { esbuildOptions: () => BuildOptions };
+  return shared.esbuildOptions();
+}
+
+/**
+ * The production options as serverless.yml inlined them before the zod locale trim (the same minus the
+ * plugin): measured in the same run to show what the change bought.
+ */
+export function previousProductionOptions(): BuildOptions {
+  const { plugins: _, ...rest } = productionOptions();
+  return rest;
+}
+
+/**
+ * The baseline: what bundling the same imports gives with esbuild's defaults for node (mainFields
+ * main,module, default conditions), no minification and no tree-shaking hints of our own.
+ */
+export const NAIVE_OPTIONS: BuildOptions = { bundle: true, platform: "node", format: "cjs" };
+
+/** Every function found at run time: functions/<name>/handler.ts. */
+export function functionNames(): string[] {
+  const dir = path.join(repoRoot, "functions");
+  return readdirSync(dir)
+    .filter((name) => existsSync(path.join(dir, name, "handler.ts")))
+    .sort();
+}
+
+export interface BuiltBundle {
+  file: string;
+  bytes: number;
+}
+
+export async function buildBundle(name: string, options: BuildOptions, outDir: string): Promise<BuiltBundle> {
+  const file = path.join(outDir, name, "handler.js");
+  await build({
+    ...options,
+    entryPoints: [path.join(repoRoot, "functions", name, "handler.ts")],
+    outfile: file,
+    logLevel: "error",
+  });
+  return { file, bytes: statSync(file).size };
+}

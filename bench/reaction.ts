@@ -1,0 +1,212 @@
+import http from "node:http";
+import { performance } from "node:perf_hooks";
+import { startFleetWorld } from "../sandbox/seed/fleet-world";
+import { HAPROXY_MISSING_MESSAGE, haproxyAvailable } from "../sandbox/servers/haproxy-instance";
+import { motoAvailable, startMoto } from "../sandbox/servers/moto-server";
+import { startSlackSink } from "../sandbox/servers/slack-sink";
+import type { FlowDecision } from "../shared/domain/flow-control/flow-control-decision";
+import { type CallCounter, startCallCounter } from "./call-counter";
+import { alarmNotification, scheduledEvent } from "./events";
+import { startLoad } from "./load-generator";
+import type { ReactionResult, ReactionTrial } from "./results";
+import { seedingClients } from "./scale-world";
+import { median } from "./stats";
+import { flowControlHandler } from "./wiring";
+
+export const REACTION_GOAL = { ms: 1_000, failed: 0 };
+const DOCUMENT = "TrafficAutopilot-bench-FlowControl";
+const ALARM = "web-overload";
+const SORRY_MARKER = "So many of you are here right now!";
+/** No instance may take longer than this to serve the new mode: the bench fails rather than wait forever. */
+const SERVE_TIMEOUT_MS = 30_000;
+const POLL_INTERVAL_MS = 5;
+
+// Production defaults for everything else (MaxConcurrency 50, poll every 2 s): the poll interval only
+// decides when the handler returns, not when instances switch.
+const STAGE = `
+stage: bench
+region: eu-west-1
+parameterPrefix: /traffic-autopilot/bench
+slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/bench/slack-token }
+flowControl:
+  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
+  documentName: ${DOCUMENT}
+  fleets:
+    - name: web
+      tag: { key: Role, value: haproxy-web }
+      minEngagedMinutes: 0
+      alarms:
+        - { alarmName: ${ALARM}, onAlarm: close, onOk: open }
+`;
+
+export interface ReactionOptions {
+  instances: number;
+  trials: number;
+  /** Between two requests of one cookie-holding client (one client per instance). */
+  loadIntervalMs: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Alarm -> every local HAProxy instance serving the new mode, through the real flow-control handler, the
+ * Run Command stand-in running our SSM document and flowctl, while cookie holders keep loading every
+ * instance. The runtime is built before the clock starts (a warm function; the cold start is measured
+ * by the cold-start bench).
+ */
+export async function benchReaction(options: ReactionOptions): Promise<ReactionResult> {
+  if (!haproxyAvailable()) throw new Error(`reaction bench: ${HAPROXY_MISSING_MESSAGE}`);
+  if (!motoAvailable()) throw new Error('reaction bench: moto is not installed (pip install "moto[server]")');
+  const [moto, slack] = await Promise.all([startMoto(), startSlackSink()]);
+  let world: Awaited<ReturnType<typeof startFleetWorld>> | undefined;
+  let counter: CallCounter | undefined;
+  try {
+    options.log(`reaction: starting ${options.instances} HAProxy instances`);
+    world = await startFleetWorld({
+      motoUrl: moto.url,
+      ec2: seedingClients(moto.url).ec2,
+      tag: { key: "Role", value: "haproxy-web" },
+      size: options.instances,
+      documentName: DOCUMENT,
+    });
+    const members = world.members;
+    const standInUrl = world.standIn.url;
+    // Counted on the wire to split the reaction into our side (up to SendCommand) and the instances' side.
+    counter = await startCallCounter((service) => (service === "ssm" ? standInUrl : moto.url));
+    const calls = counter;
+    const invoke = flowControlHandler<FlowDecision[]>(STAGE, {
+      ssm: counter.url,
+      aws: counter.url,
+      slackApiUrl: slack.apiUrl,
+    });
+    // Warm-up: a scheduled converge run with nothing in force sends no command but builds every client.
+    await invoke(scheduledEvent(new Date()));
+
+    const load = startLoad(
+      members.map((m) => ({ url: m.haproxy.frontendUrl, cookie: `${m.haproxy.cookieName}=1` })),
+      { intervalMs: options.loadIntervalMs, maxDurationMs: 10 * 60_000 },
+    );
+    const trials: ReactionTrial[] = [];
+    let failure: unknown;
+    try {
+      let sequence = 0;
+      for (let trial = 1; trial <= options.trials; trial++) {
+        const engage = await timeTransition(members, ++sequence, "ALARM", invoke, calls);
+        trials.push(engage);
+        options.log(
+          `reaction: trial ${trial}: ${members.length} instances serve the sorry page after ${engage.allServingMs} ms`,
+        );
+        // Back to open, so the next trial measures a real change again (not part of the goal).
+        await timeTransition(members, ++sequence, "OK", invoke, calls);
+      }
+    } catch (error) {
+      failure = error;
+    }
+    const loadReport = await load.stop();
+    if (failure !== undefined) throw failure;
+    options.log(
+      `reaction: ${loadReport.requests} cookie-holder requests, ${loadReport.non2xx + loadReport.errors} failed ${loadReport.samples.join("; ")}`,
+    );
+    const times = trials.map((t) => t.allServingMs);
+    return {
+      instances: members.length,
+      loadClients: members.length,
+      trials,
+      medianAllServingMs: Math.round(median(times)),
+      worstAllServingMs: Math.max(...times),
+      load: {
+        requests: loadReport.requests,
+        failed: loadReport.non2xx + loadReport.errors,
+        non2xx: loadReport.non2xx,
+        errors: loadReport.errors,
+        durationMs: loadReport.durationMs,
+      },
+      goal: REACTION_GOAL,
+    };
+  } finally {
+    await counter?.stop();
+    await world?.stop();
+    await Promise.all([moto.stop(), slack.stop()]);
+  }
+}
+
+type Member = { haproxy: { frontendUrl: string } };
+
+/** Invokes the handler with the alarm news and times until every instance serves the resulting mode. */
+async function timeTransition(
+  members: readonly Member[],
+  sequence: number,
+  state: "ALARM" | "OK",
+  invoke: (event: unknown) => Promise<FlowDecision[]>,
+  calls: CallCounter,
+): Promise<ReactionTrial> {
+  const event = alarmNotification(ALARM, state, new Date(Date.now() - 1_000), sequence);
+  const serves =
+    state === "ALARM"
+      ? (status: number, body: string) => status === 503 && body.includes(SORRY_MARKER)
+      : (status: number) => status === 200;
+  calls.reset();
+  const started = performance.now();
+  let handlerMs = 0;
+  const handled = invoke(event).then((decisions) => {
+    handlerMs = Math.round(performance.now() - started);
+    return decisions;
+  });
+  handled.catch(() => undefined);
+  const times = await Promise.all(
+    members.map((m) => waitUntilServing(m.haproxy.frontendUrl, serves, started)),
+  );
+  const [decision] = await handled;
+  if (decision?.outcome !== "applied") {
+    const failures = decision?.observed.instances
+      .filter((i) => i.status !== "converged")
+      .map((i) => `${i.instanceId} ${i.status}: ${i.message ?? ""}`);
+    throw new Error(
+      `reaction bench: ${state} was not applied: ${decision?.rule} ${decision?.outcome} ${decision?.error?.message ?? ""}\n${failures?.join("\n")}`,
+    );
+  }
+  return {
+    allServingMs: Math.round(Math.max(...times)),
+    fastestInstanceMs: Math.round(Math.min(...times)),
+    handlerMs,
+    firstSendCommandMs: calls.calls().find((c) => c.operation === "SendCommand")?.atMs ?? null,
+    outcome: `${decision.rule} ${decision.outcome}`,
+  };
+}
+
+/** Polls one instance as a new visitor (no cookie) until `serves` holds; ms since `started`. */
+async function waitUntilServing(
+  url: string,
+  serves: (status: number, body: string) => boolean,
+  started: number,
+): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    while (performance.now() - started < SERVE_TIMEOUT_MS) {
+      const { status, body } = await fetchPage(`${url}/products`, agent).catch(() => ({
+        status: 0,
+        body: "",
+      }));
+      if (serves(status, body)) return performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+    throw new Error(`reaction bench: ${url} did not serve the new mode within ${SERVE_TIMEOUT_MS} ms`);
+  } finally {
+    agent.destroy();
+  }
+}
+
+function fetchPage(url: string, agent: http.Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent, timeout: 2_000 }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on("error", reject);
+    });
+    request.on("timeout", () => request.destroy(new Error("timed out")));
+    request.on("error", reject);
+  });
+}

@@ -1,0 +1,90 @@
+import type { BenchResults, ColdStartResult, InvocationCalls, ReactionResult, ScaleResult } from "./results";
+import { formatBytes, formatCount, formatMs, formatRatio, median } from "./stats";
+
+export const START_MARKER = "<!-- bench:start -->";
+export const END_MARKER = "<!-- bench:end -->";
+
+/** The README's "Benchmarks" table, rendered from one run's results. */
+export function renderBenchTable(results: BenchResults): string {
+  const m = results.machine;
+  const lines = [
+    `Measured by \`npm run bench\` on ${results.generatedAt.slice(0, 10)}: ${m.cpus} cores (${m.cpuModel}), Node ${m.node}${m.haproxy ? `, HAProxy ${m.haproxy}` : ""}, loopback only. Ratios are against a baseline built and measured in the same run; the raw numbers are in \`bench/results.json\`.`,
+  ];
+  if (results.coldStart) lines.push("", ...coldStartTable(results.coldStart));
+  if (results.reaction) lines.push("", ...reactionTable(results.reaction));
+  if (results.scale) lines.push("", ...scaleTable(results.scale));
+  return lines.join("\n");
+}
+
+function coldStartTable(c: ColdStartResult): string[] {
+  const goal = c.goal;
+  const rows = c.functions.map(
+    (f) =>
+      `| ${f.name} | ${formatBytes(f.ours.bytes)} | ${formatBytes(f.naive.bytes)} | ${formatRatio(f.ratios.bytes, goal.bytes)} | ${formatMs(f.ours.importMs)} | ${formatMs(f.naive.importMs)} | ${formatRatio(f.ratios.import, goal.time)} | ${formatRatio(f.ratios.importCpu)} | ${formatMs(f.ours.readyMs)} | ${formatMs(f.naive.readyMs)} | ${formatRatio(f.ratios.ready, goal.time)} |`,
+  );
+  const previous = c.previous
+    ? [
+        "",
+        `Before/after: ${c.previous.label}: ${c.previous.functions
+          .map((p) => {
+            const now = c.functions.find((f) => f.name === p.name);
+            return `${p.name} ${formatBytes(p.ours.bytes)} -> ${now ? formatBytes(now.ours.bytes) : "?"}, import ${formatRatio(p.ratios.import)} -> ${now ? formatRatio(now.ratios.import) : "?"}`;
+          })
+          .join("; ")}.`,
+      ]
+    : [];
+  return [
+    `**Cold start**: per function, our production bundle vs a naive bundle of the same imports (esbuild defaults for node: no minification, default mainFields and conditions). Import = \`require()\` of the bundle; ready = require + cold start until the first AWS request leaves (config validated, clients built, request signed; n/a: the function sent none for a scheduled event within 10 s). Medians of ${c.runs} fresh \`node\` processes each; goal ≤ ${goal.bytes}x bytes and ≤ ${goal.time}x time.`,
+    "",
+    "| function | bytes (ours) | bytes (naive) | bytes ratio | import (ours) | import (naive) | import ratio | import CPU ratio | ready (ours) | ready (naive) | ready ratio |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+    ...previous,
+  ];
+}
+
+function reactionTable(r: ReactionResult): string[] {
+  const ok = r.worstAllServingMs <= r.goal.ms && r.load.failed <= r.goal.failed;
+  return [
+    `**Reaction**: CloudWatch ALARM notification -> the real flow-control handler -> Run Command stand-in -> \`flowctl close\` on ${r.instances} local HAProxy 2.6 instances, until every instance serves the sorry page to a new visitor, while ${r.loadClients} keep-alive clients holding the admission cookie load them (warm function; goal ≤ ${formatMs(r.goal.ms)}, ${r.goal.failed} failed).`,
+    "",
+    "| instances | trials | all serving (median) | all serving (worst) | SendCommand sent (median) | first instance (median) | handler returned (median) | cookie-holder requests | failed | goal met |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    `| ${r.instances} | ${r.trials.length} | ${formatMs(r.medianAllServingMs)} | ${formatMs(r.worstAllServingMs)} | ${formatMs(medianOf(r.trials.flatMap((t) => (t.firstSendCommandMs === null ? [] : [t.firstSendCommandMs]))))} | ${formatMs(medianOf(r.trials.map((t) => t.fastestInstanceMs)))} | ${formatMs(medianOf(r.trials.map((t) => t.handlerMs)))} | ${formatCount(r.load.requests)} | ${formatCount(r.load.failed)} | ${ok ? "yes" : "no"} |`,
+  ];
+}
+
+function scaleTable(s: ScaleResult): string[] {
+  const b = s.balancer;
+  const f = s.flowControl;
+  const worstZone = Math.max(0, ...Object.values(b.changeBatchesPerZone));
+  return [
+    `**Scale**: one invocation each against moto, AWS calls counted on the wire (goal < ${formatMs(s.goal.wallMs)}, at most ${s.goal.changeBatchesPerZone} ChangeResourceRecordSets per zone per run).`,
+    "",
+    "| invocation | scope | wall time | AWS calls | calls by operation | goal met |",
+    "| --- | --- | ---: | ---: | --- | --- |",
+    `| origin balancer | ${b.pools} weighted record sets in ${b.zones} zones, ${b.changedPools} changed | ${formatMs(b.wallMs)} | ${formatCount(b.totalCalls)} | ${callList(b)} | ${b.wallMs < s.goal.wallMs && worstZone <= s.goal.changeBatchesPerZone ? "yes" : "no"} |`,
+    `| flow control | ${formatCount(f.instances)} instances, ${f.sendCommandBatches} SendCommand batches, ${formatCount(f.converged)} converged | ${formatMs(f.wallMs)} | ${formatCount(f.totalCalls)} | ${callList(f)} | ${f.wallMs < s.goal.wallMs ? "yes" : "no"} |`,
+    ...(s.notes.length > 0 ? ["", ...s.notes.map((n) => `- ${n}`)] : []),
+  ];
+}
+
+function callList(invocation: InvocationCalls): string {
+  return Object.entries(invocation.calls)
+    .flatMap(([service, ops]) => Object.entries(ops).map(([op, n]) => `${service} ${op} ${formatCount(n)}`))
+    .join(", ");
+}
+
+function medianOf(values: number[]): number | null {
+  return values.length === 0 ? null : Math.round(median(values));
+}
+
+/** Replaces what stands between the markers (keeping them); the README must already hold both, in order. */
+export function replaceBetweenMarkers(readme: string, content: string): string {
+  const start = readme.indexOf(START_MARKER);
+  const end = readme.indexOf(END_MARKER);
+  if (start === -1 || end === -1 || end < start) {
+    throw new Error(`README has no ${START_MARKER} ... ${END_MARKER} section to fill`);
+  }
+  return `${readme.slice(0, start + START_MARKER.length)}\n${content}\n${readme.slice(end)}`;
+}

@@ -1,0 +1,92 @@
+/** The shape of bench/results.json: one run's numbers, every ratio measured against a baseline of the same run. */
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  haproxy?: string;
+}
+
+/** One bundle's measurements: medians over `runs` fresh node processes. */
+export interface BundleMeasure {
+  bytes: number;
+  /** require() of the bundle. */
+  importMs: number;
+  /** CPU time of that require() (user + system, all threads): steadier than wall time on a busy machine. */
+  importCpuMs: number;
+  /** require() + the cold start until the first AWS request leaves (config validated, clients built). */
+  readyMs: number | null;
+}
+
+export interface FunctionColdStart {
+  name: string;
+  ours: BundleMeasure;
+  naive: BundleMeasure;
+  ratios: { bytes: number | null; import: number | null; importCpu: number | null; ready: number | null };
+}
+
+export interface ColdStartResult {
+  runs: number;
+  goal: { bytes: number; time: number };
+  functions: FunctionColdStart[];
+  /** The same measurement with the production options before this change, when one was made. */
+  previous?: { label: string; functions: FunctionColdStart[] };
+}
+
+export interface ReactionTrial {
+  /** From the handler's invocation to the last instance serving the sorry page to a new visitor. */
+  allServingMs: number;
+  fastestInstanceMs: number;
+  handlerMs: number;
+  /** When SendCommand reached Run Command: the handler's own part (state, EC2 inventory) ends here. */
+  firstSendCommandMs: number | null;
+  outcome: string;
+}
+
+export interface ReactionResult {
+  instances: number;
+  loadClients: number;
+  trials: ReactionTrial[];
+  medianAllServingMs: number;
+  worstAllServingMs: number;
+  /** Requests the cookie holders sent during the whole run, and those that were not 2xx or failed. */
+  load: { requests: number; failed: number; non2xx: number; errors: number; durationMs: number };
+  goal: { ms: number; failed: number };
+}
+
+export interface InvocationCalls {
+  wallMs: number;
+  /** AWS calls per service and operation, counted on the wire (a proxy in front of moto). */
+  calls: Record<string, Record<string, number>>;
+  totalCalls: number;
+  /** First and last call of each operation, in ms from the invocation's start. */
+  timeline: Record<string, { firstMs: number; lastMs: number }>;
+}
+
+export interface ScaleResult {
+  balancer: InvocationCalls & {
+    zones: number;
+    pools: number;
+    changedPools: number;
+    changeBatchesPerZone: Record<string, number>;
+    outcomes: Record<string, number>;
+  };
+  flowControl: InvocationCalls & {
+    instances: number;
+    sendCommandBatches: number;
+    converged: number;
+    outcome: string;
+    flowctl: string;
+  };
+  goal: { wallMs: number; changeBatchesPerZone: number };
+  notes: string[];
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  machine: MachineInfo;
+  coldStart?: ColdStartResult;
+  reaction?: ReactionResult;
+  scale?: ScaleResult;
+}
