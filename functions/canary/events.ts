@@ -17,13 +17,19 @@ export type CanaryEvent =
 
 const who = { canary: z.string().min(1), author: z.string().min(1), reason: z.string().min(1) };
 
+/** Every override expires within 72 h (the cap the override function also enforces per stage). */
+const MAX_EXPIRY_MS = 72 * 3_600_000;
+const expiry = z.iso
+  .datetime({ offset: true })
+  .refine((at) => Date.parse(at) <= Date.now() + MAX_EXPIRY_MS, "must be at most 72 h from now");
+
 /** A direct invocation by the operator's override function: `{ "canaryCommand": { ... } }`. */
 const commandSchema = z.strictObject({
   canaryCommand: z.discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("start"), ...who }),
-    z.strictObject({ kind: z.literal("promote"), ...who, expiresAt: z.iso.datetime({ offset: true }) }),
+    z.strictObject({ kind: z.literal("promote"), ...who, expiresAt: expiry }),
     z.strictObject({ kind: z.literal("abort"), ...who }),
-    z.strictObject({ kind: z.literal("pause"), ...who, expiresAt: z.iso.datetime({ offset: true }) }),
+    z.strictObject({ kind: z.literal("pause"), ...who, expiresAt: expiry }),
     z.strictObject({ kind: z.literal("resume"), ...who }),
   ]),
 });
