@@ -1,3 +1,4 @@
+import { stableId } from "../ids";
 import type { PairFacts } from "./pair-state";
 import type { CertificateFacts, Color, DnsRecordFacts } from "./types";
 
@@ -91,12 +92,4 @@ export function fingerprintOf(snapshot: PairSnapshot): string {
     .join(";");
 }
 
-/** Short stable hash (FNV-1a, 32 bit) for ids derived from data: the same inputs give the same id. */
-export function stableId(prefix: string, text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `${prefix}-${hash.toString(16).padStart(8, "0")}`;
-}
+export { stableId };

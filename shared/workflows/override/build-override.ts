@@ -1,3 +1,4 @@
+import { stableId } from "../../domain/ids";
 import {
   EVERY,
   type OverridableAutomation,
@@ -42,7 +43,7 @@ export function buildOverride(
   return {
     ok: true,
     value: {
-      id: overrideId(`${scope.value.automation}|${scope.value.target}|${request.author}|${createdAt}`),
+      id: stableId("ovr", `${scope.value.automation}|${scope.value.target}|${request.author}|${createdAt}`),
       ...scope.value,
       action: action.value,
       author: request.author,
@@ -136,14 +137,4 @@ function actionOf(
     };
   }
   return { ok: true, value: { kind: "pin", weights: { ...request.weights } } };
-}
-
-/** A short, stable id (FNV-1a) an operator can type back. */
-export function overrideId(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `ovr-${hash.toString(16).padStart(8, "0")}`;
 }
