@@ -6,32 +6,25 @@ import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CertRotationRuntime } from "../../functions/cert-rotation/deps";
 import { createHandler } from "../../functions/cert-rotation/handler";
 import { importCertificate, seedCertPair } from "../../sandbox/seed/cert-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
 import {
   createAcmClient,
   createElbv2Client,
   createRoute53Client,
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
-import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
-import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
-import { parseStageConfig } from "../../shared/config/stage-config";
 import { approvePlan, type StoredPlan } from "../../shared/domain/certificates/rotation-plan";
 import type { IncidentThread } from "../../shared/domain/incidents/incident";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
-import { createLogger } from "../../shared/runtime/logger";
 import { planKey } from "../../shared/workflows/rotate-certificates";
 import { createTestCertificate } from "../support/certificates";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
+import { certRotationRuntime, sinkSlackClient } from "../support/runtimes";
 import { slackThreads, text } from "../support/slack-threads";
 
 const hasMoto = motoOrSkip();
@@ -109,36 +102,19 @@ certRotation:
   }
 
   function handlerFor(configText: string, wrap?: (balancers: LoadBalancers) => LoadBalancers) {
-    const config = parseStageConfig(configText, "test.yml");
-    const rotation = config.certRotation;
-    if (rotation === undefined) throw new Error("test stage has no certRotation section");
-    const logger = createLogger({ write: () => undefined });
-    const notifier = createSlackNotifier(
-      createSlackClient("xoxb-test-token", 2_000, slack.apiUrl),
-      "#certs",
-      logger,
-    );
-    const deadline = () => new Date(Date.now() + 30_000);
-    const balancers = createElbv2LoadBalancers(elbv2, { deadline });
-    const runtime: CertRotationRuntime = {
-      config: rotation,
-      base: {
-        env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-        config,
-        logger,
-        ssm: createSsmClient(motoClientOptions(moto.url)),
-        notifier,
-      },
-      deps: () => ({
-        balancers: wrap ? wrap(balancers) : balancers,
-        certificates: createAcmCertificates(acm, { deadline }),
-        dns: createRoute53AliasPointer(route53, { deadline, pollIntervalMs: 50 }),
-        state,
-        notifier,
-        logger,
-        now: () => new Date(),
-        deadline,
-      }),
+    const runtime = certRotationRuntime({
+      stage: configText,
+      ssm: motoClientOptions(moto.url),
+      slack: sinkSlackClient(slack),
+      aws: motoClientOptions(moto.url),
+      deadlineMs: 30_000,
+      pollIntervalMs: 50,
+    });
+    const deps = runtime.deps;
+    // The crash test wraps the real balancers to fail part-way through an apply.
+    runtime.deps = (context) => {
+      const built = deps(context);
+      return wrap ? { ...built, balancers: wrap(built.balancers) } : built;
     };
     return createHandler(async () => runtime);
   }

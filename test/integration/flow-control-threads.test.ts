@@ -1,36 +1,22 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
-import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlowControlRuntime } from "../../functions/flow-control/deps";
 import { createHandler } from "../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createEc2Client, createSsmClient } from "../../shared/adapters/aws/clients";
-import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
-import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
+import { createSsmClient } from "../../shared/adapters/aws/clients";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
-import { parseStageConfig } from "../../shared/config/stage-config";
 import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
 import type { IncidentThread } from "../../shared/domain/incidents/incident";
 import type { StateStore } from "../../shared/ports/state-store";
-import { createLogger } from "../../shared/runtime/logger";
+import { alarmTime, scheduledEvent as scheduled, snsAlarm } from "../support/events";
 import { skipHaproxyTests } from "../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
+import { flowControlRuntime, handlerFor, sinkSlackClient } from "../support/runtimes";
 import { slackThreads, text } from "../support/slack-threads";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(path.resolve(__dirname, `../fixtures/events/sns/${name}.json`), "utf8"));
-const scheduled = JSON.parse(
-  readFileSync(path.resolve(__dirname, "../fixtures/events/eventbridge/scheduled-event.json"), "utf8"),
-);
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 const DOCUMENT = "TrafficAutopilot-FlowControl";
 const PREFIX = "/traffic-autopilot/test";
 
@@ -56,18 +42,12 @@ flowControl:
 let messages = 0;
 /** An SNS delivery of the engage fixture, re-addressed: its own alarm, state, time and message id. */
 function alarm(alarmName: string, state: string, at: string, oldState = "OK") {
-  const event = structuredClone(fixture("flow-control-engage-alarm"));
-  const sns = event.Records[0].Sns;
-  sns.Message = JSON.stringify({
-    ...JSON.parse(sns.Message),
-    AlarmName: alarmName,
-    NewStateValue: state,
-    OldStateValue: oldState,
-    StateChangeTime: at.replace("Z", "+0000"),
-  });
   messages += 1;
-  sns.MessageId = `00000000-0000-5000-8000-${String(messages).padStart(12, "0")}`;
-  return event;
+  return snsAlarm(
+    "flow-control-engage-alarm",
+    { AlarmName: alarmName, NewStateValue: state, OldStateValue: oldState, StateChangeTime: alarmTime(at) },
+    `00000000-0000-5000-8000-${String(messages).padStart(12, "0")}`,
+  );
 }
 
 describe.skipIf(!hasMoto || noHaproxy)(
@@ -76,50 +56,22 @@ describe.skipIf(!hasMoto || noHaproxy)(
     let moto: MotoServer;
     let slack: SlackSink;
     let world: FleetWorld;
-    let ec2: EC2Client;
     let state: StateStore;
 
     function run(event: unknown, now: string): Promise<FlowDecision[]> {
-      const config = parseStageConfig(STAGE, "test.yml");
-      const flowControl = config.flowControl;
-      if (flowControl === undefined) throw new Error("test stage has no flowControl section");
-      const ssm = createSsmClient(motoClientOptions(world.standIn.url));
-      const logger = createLogger({ write: () => undefined });
-      const notifier = createSlackNotifier(
-        createSlackClient("xoxb-test-token", 2_000, slack.apiUrl),
-        "#traffic",
-        logger,
-      );
-      const deadline = () => new Date(Date.now() + 20_000);
-      const runtime: FlowControlRuntime = {
-        config: flowControl,
-        base: {
-          env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-          config,
-          logger,
-          ssm,
-          notifier,
-        },
-        deps: () => ({
-          inventory: createEc2FleetInventory(ec2, { deadline }),
-          commands: createSsmFleetCommands(ssm, {
-            ...flowControl.commands,
-            documentName: flowControl.documentName,
-            deadline,
-          }),
-          state: createSsmStateStore(ssm, config.parameterPrefix),
-          notifier,
-          logger,
-          now: () => new Date(now),
-          deadline,
-        }),
-      };
-      return createHandler(async () => runtime)(event, context);
+      const runtime = flowControlRuntime({
+        stage: STAGE,
+        ssm: motoClientOptions(world.standIn.url),
+        slack: sinkSlackClient(slack),
+        aws: motoClientOptions(moto.url),
+        now: () => new Date(now),
+        deadlineMs: 20_000,
+      });
+      return handlerFor(createHandler, runtime)(event);
     }
 
     beforeAll(async () => {
       [moto, slack] = await Promise.all([startMoto(), startSlackSink()]);
-      ec2 = createEc2Client(motoClientOptions(moto.url));
       world = await startFleetWorld({
         motoUrl: moto.url,
         // RunInstances is not idempotent: seeding waits as long as a loaded moto needs instead of timing

@@ -1,33 +1,18 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
-import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlowControlRuntime } from "../../functions/flow-control/deps";
 import { createHandler } from "../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createEc2Client, createSsmClient } from "../../shared/adapters/aws/clients";
-import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
-import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
-import { parseStageConfig } from "../../shared/config/stage-config";
 import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
-import { createLogger } from "../../shared/runtime/logger";
+import { eventFixture, snsAlarm as notification, scheduledEvent as scheduled } from "../support/events";
 import { httpGet, skipHaproxyTests } from "../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
+import { flowControlRuntime, handlerFor, sinkSlackClient } from "../support/runtimes";
 
 const hasMoto = motoOrSkip();
+const fixture = (name: string) => eventFixture(`sns/${name}`);
 const noHaproxy = skipHaproxyTests();
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(path.resolve(__dirname, `../fixtures/events/sns/${name}.json`), "utf8"));
-const scheduled = JSON.parse(
-  readFileSync(path.resolve(__dirname, "../fixtures/events/eventbridge/scheduled-event.json"), "utf8"),
-);
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 const SORRY_MARKER = "So many of you are here right now!";
 const FLEET_SIZE = 6;
 const DOCUMENT = "TrafficAutopilot-FlowControl";
@@ -51,65 +36,29 @@ flowControl:
         - { alarmName: web-queue-depth, onAlarm: admit 20 }
 `;
 
-/** A clone of an SNS fixture whose alarm message is patched (the fixture itself stays as AWS sends it). */
-function notification(name: string, patch: Record<string, unknown> = {}, messageId?: string) {
-  const event = structuredClone(fixture(name));
-  const sns = event.Records[0].Sns;
-  sns.Message = JSON.stringify({ ...JSON.parse(sns.Message), ...patch });
-  if (messageId) sns.MessageId = messageId;
-  return event;
-}
-
 describe.skipIf(!hasMoto || noHaproxy)(
   "flow control end to end: SNS alarm -> handler -> Run Command -> HAProxy fleet",
   () => {
     let moto: MotoServer;
     let slack: SlackSink;
     let world: FleetWorld;
-    let ec2: EC2Client;
     const logLines: string[] = [];
 
     function handlerAt(now: Date) {
-      const config = parseStageConfig(STAGE, "test.yml");
-      const flowControl = config.flowControl;
-      if (flowControl === undefined) throw new Error("test stage has no flowControl section");
-      // SSM goes through the stand-in (Run Command runs for real; parameters are forwarded to moto).
-      const ssm = createSsmClient(motoClientOptions(world.standIn.url));
-      const logger = createLogger({ write: (line) => logLines.push(line) });
-      const notifier = createSlackNotifier(
-        createSlackClient("xoxb-test-token", 2_000, slack.apiUrl),
-        "#traffic",
-        logger,
-      );
-      const deadline = () => new Date(Date.now() + 20_000);
-      const runtime: FlowControlRuntime = {
-        config: flowControl,
-        base: {
-          env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-          config,
-          logger,
-          ssm,
-          notifier,
-        },
-        deps: () => ({
-          inventory: createEc2FleetInventory(ec2, { deadline }),
-          commands: createSsmFleetCommands(ssm, {
-            ...flowControl.commands,
-            documentName: flowControl.documentName,
-            deadline,
-          }),
-          state: createSsmStateStore(ssm, config.parameterPrefix),
-          notifier,
-          logger,
-          now: () => now,
-          deadline,
-        }),
-      };
-      return createHandler(async () => runtime);
+      const runtime = flowControlRuntime({
+        stage: STAGE,
+        // SSM goes through the stand-in (Run Command runs for real; parameters are forwarded to moto).
+        ssm: motoClientOptions(world.standIn.url),
+        slack: sinkSlackClient(slack),
+        write: (line) => logLines.push(line),
+        aws: motoClientOptions(moto.url),
+        now: () => now,
+        deadlineMs: 20_000,
+      });
+      return handlerFor(createHandler, runtime);
     }
 
-    const run = (event: unknown, now: string): Promise<FlowDecision[]> =>
-      handlerAt(new Date(now))(event, context);
+    const run = (event: unknown, now: string): Promise<FlowDecision[]> => handlerAt(new Date(now))(event);
     const posts = () => slack.calls.filter((c) => c.method === "chat.postMessage");
     const postText = (i: number) => JSON.stringify(posts().at(i)?.body ?? {});
     const ids = () => world.members.map((m) => m.instanceId);
@@ -129,7 +78,6 @@ describe.skipIf(!hasMoto || noHaproxy)(
 
     beforeAll(async () => {
       [moto, slack] = await Promise.all([startMoto(), startSlackSink()]);
-      ec2 = createEc2Client(motoClientOptions(moto.url));
       world = await startFleetWorld({
         motoUrl: moto.url,
         // RunInstances is not idempotent: seeding waits as long as a loaded moto needs instead of timing

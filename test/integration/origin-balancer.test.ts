@@ -1,33 +1,15 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { ListResourceRecordSetsCommand, type Route53Client } from "@aws-sdk/client-route-53";
-import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
 import { createHandler } from "../../functions/origin-balancer/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import {
-  createCloudFrontMetricsClient,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
-import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
-import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
-import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
-import { parseStageConfig } from "../../shared/config/stage-config";
-import { createLogger } from "../../shared/runtime/logger";
+import { createCloudFrontMetricsClient, createRoute53Client } from "../../shared/adapters/aws/clients";
+import { scheduledEvent as scheduled } from "../support/events";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
+import { balancerRuntime, lambdaContext as context, sinkSlackClient } from "../support/runtimes";
 
 const hasMoto = motoOrSkip();
-const scheduled = JSON.parse(
-  readFileSync(path.resolve(__dirname, "../fixtures/events/eventbridge/scheduled-event.json"), "utf8"),
-);
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 
 describe.skipIf(!hasMoto)("origin balancer against moto", () => {
   let moto: MotoServer;
@@ -55,43 +37,16 @@ originBalancer:
 `;
 
   function handlerFor(configText: string, now: Date) {
-    const config = parseStageConfig(configText, "test.yml");
-    const balancer = config.originBalancer;
-    if (balancer === undefined) throw new Error("test stage has no originBalancer section");
-    const options = motoClientOptions(moto.url);
-    const ssm = createSsmClient(options);
-    const logger = createLogger({ write: (line) => logLines.push(line) });
-    const notifier = createSlackNotifier(
-      createSlackClient("xoxb-test-token", 2_000, slack.apiUrl),
-      "#traffic",
-      logger,
-    );
-    const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient(options));
-    const deadline = () => new Date(Date.now() + 30_000);
-    const runtime: OriginBalancerRuntime = {
-      config: balancer,
-      base: {
-        env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-        config,
-        logger,
-        ssm,
-        notifier,
-      },
-      deps: () => ({
-        metrics,
-        records: createRoute53WeightedRecords(route53, { deadline, pollIntervalMs: 50 }),
-        state: createSsmStateStore(ssm, config.parameterPrefix),
-        overrides: createSsmOverrideStore(
-          ssm,
-          config.parameterPrefix,
-          createSsmStateStore(ssm, config.parameterPrefix),
-        ),
-        notifier,
-        logger,
-        now: () => now,
-        deadline,
-      }),
-    };
+    const runtime = balancerRuntime({
+      stage: configText,
+      ssm: motoClientOptions(moto.url),
+      slack: sinkSlackClient(slack),
+      write: (line) => logLines.push(line),
+      aws: motoClientOptions(moto.url),
+      now: () => now,
+      deadlineMs: 30_000,
+      pollIntervalMs: 50,
+    });
     return createHandler(async () => runtime);
   }
 

@@ -1,9 +1,5 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
-import type { Context } from "aws-lambda";
-import type { OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
 import { createHandler } from "../../functions/origin-balancer/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import {
@@ -11,20 +7,10 @@ import {
   createRoute53Client,
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
-import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
-import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
-import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { parseStageConfig } from "../../shared/config/stage-config";
 import type { BalancerDecision } from "../../shared/domain/balancer/balancer-decision";
-import { createLogger } from "../../shared/runtime/logger";
+import { scheduledEvent } from "./events";
 import type { FaultWorld } from "./fault-setup";
-
-export const scheduledEvent = JSON.parse(
-  readFileSync(path.resolve(__dirname, "../fixtures/events/eventbridge/scheduled-event.json"), "utf8"),
-);
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
+import { balancerRuntime, handlerFor } from "./runtimes";
 
 /** A balancer pool of its own (zone, distribution, state key) with a spike that calls for moving load. */
 export async function spikingPool(world: FaultWorld, id: string, now: Date) {
@@ -81,43 +67,16 @@ originBalancer:
   };
   /** The real handler, every AWS and Slack call through the proxies; `budgetMs` is the deadline. */
   const run = async (budgetMs = 30_000): Promise<BalancerDecision> => {
-    const config = parseStageConfig(stage, "test.yml");
-    const balancer = config.originBalancer;
-    if (balancer === undefined) throw new Error("no originBalancer section");
-    const ssm = createSsmClient(world.viaProxy());
-    const logger = createLogger({ write: () => undefined });
-    const notifier = createSlackNotifier(world.slackClient(), "#traffic", logger);
-    const runtime: OriginBalancerRuntime = {
-      config: balancer,
-      base: {
-        env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-        config,
-        logger,
-        ssm,
-        notifier,
-      },
-      deps: () => {
-        const deadline = () => new Date(Date.now() + budgetMs);
-        return {
-          metrics: createCloudWatchCdnMetrics(createCloudFrontMetricsClient(world.viaProxy())),
-          records: createRoute53WeightedRecords(createRoute53Client(world.viaProxy()), {
-            deadline,
-            pollIntervalMs: 50,
-          }),
-          state: createSsmStateStore(ssm, config.parameterPrefix),
-          overrides: createSsmOverrideStore(
-            ssm,
-            config.parameterPrefix,
-            createSsmStateStore(ssm, config.parameterPrefix),
-          ),
-          notifier,
-          logger,
-          now: () => now,
-          deadline,
-        };
-      },
-    };
-    const [decision] = await createHandler(async () => runtime)(scheduledEvent, context);
+    const runtime = balancerRuntime({
+      stage,
+      ssm: world.viaProxy(),
+      slack: world.slackClient(),
+      aws: world.viaProxy(),
+      now: () => now,
+      deadlineMs: budgetMs,
+      pollIntervalMs: 50,
+    });
+    const [decision] = await handlerFor(createHandler, runtime)(scheduledEvent);
     if (decision === undefined) throw new Error("no decision");
     return decision;
   };

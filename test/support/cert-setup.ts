@@ -1,33 +1,17 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeListenerCertificatesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
-import type { Context } from "aws-lambda";
-import type { CertRotationRuntime } from "../../functions/cert-rotation/deps";
 import { createHandler } from "../../functions/cert-rotation/handler";
 import { importCertificate, seedCertPair } from "../../sandbox/seed/cert-world";
-import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
-import {
-  createAcmClient,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
-import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
-import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
-import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
+import { createAcmClient, createElbv2Client, createRoute53Client } from "../../shared/adapters/aws/clients";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import { createLogger } from "../../shared/runtime/logger";
 import { createTestCertificate } from "./certificates";
+import { eventFixture, scheduledEvent } from "./events";
 import type { FaultWorld } from "./fault-setup";
+import { certRotationRuntime, handlerFor, testColdStart } from "./runtimes";
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(path.resolve(__dirname, `../fixtures/events/eventbridge/${name}.json`), "utf8"));
-export const scheduledEvent = fixture("scheduled-event");
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
+export { scheduledEvent };
+
 const DAY = 86_400_000;
 const start = Date.now();
 
@@ -76,42 +60,14 @@ certRotation:
 `,
     "test.yml",
   );
-  const rotation = config.certRotation;
-  if (rotation === undefined) throw new Error("no certRotation section");
   const run = async (event: unknown, budgetMs = 30_000) => {
-    const logger = createLogger({ write: () => undefined });
-    const notifier = createSlackNotifier(world.slackClient(), "#certs", logger);
-    const ssm = createSsmClient(world.viaProxy());
-    const deadline = () => new Date(Date.now() + budgetMs);
-    const runtime: CertRotationRuntime = {
-      config: rotation,
-      base: {
-        env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-        config,
-        logger,
-        ssm,
-        notifier,
-      },
-      deps: () => ({
-        balancers: createElbv2LoadBalancers(createElbv2Client(world.viaProxy()), { deadline }),
-        certificates: createAcmCertificates(createAcmClient(world.viaProxy()), { deadline }),
-        dns: createRoute53AliasPointer(createRoute53Client(world.viaProxy()), {
-          deadline,
-          pollIntervalMs: 50,
-        }),
-        state: createSsmStateStore(ssm, config.parameterPrefix),
-        overrides: createSsmOverrideStore(
-          ssm,
-          config.parameterPrefix,
-          createSsmStateStore(ssm, config.parameterPrefix),
-        ),
-        notifier,
-        logger,
-        now: () => new Date(),
-        deadline,
-      }),
-    };
-    const [decision] = await createHandler(async () => runtime)(event, context);
+    const runtime = certRotationRuntime({
+      base: testColdStart({ stage: config, ssm: world.viaProxy(), slack: world.slackClient() }),
+      aws: world.viaProxy(),
+      deadlineMs: budgetMs,
+      pollIntervalMs: 50,
+    });
+    const [decision] = await handlerFor(createHandler, runtime)(event);
     if (decision === undefined) throw new Error("no decision");
     return decision;
   };
@@ -128,6 +84,6 @@ certRotation:
       certificateOnB: certs.Certificates?.find((c) => c.IsDefault)?.CertificateArn,
     };
   };
-  const event = { ...fixture("acm-certificate-available"), resources: [next] };
+  const event = { ...eventFixture("eventbridge/acm-certificate-available"), resources: [next] };
   return { run, served, event, next, config };
 }

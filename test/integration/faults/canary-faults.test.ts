@@ -1,10 +1,6 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CanaryRuntime } from "../../../functions/canary/deps";
 import { createHandler } from "../../../functions/canary/handler";
 import {
   type CanaryWorld,
@@ -12,29 +8,17 @@ import {
   seedCanaryWorld,
   setAlarmState,
 } from "../../../sandbox/seed/canary-world";
-import {
-  createCloudWatchClient,
-  createElbv2Client,
-  createSsmClient,
-} from "../../../shared/adapters/aws/clients";
-import { createCloudWatchAlarmStates } from "../../../shared/adapters/aws/cloudwatch-alarm-states";
-import { createElbv2ListenerRules } from "../../../shared/adapters/aws/elbv2-listener-rules";
-import { createElbv2TargetHealth } from "../../../shared/adapters/aws/elbv2-target-health";
-import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../../shared/adapters/slack/slack-notifier";
+import { createCloudWatchClient, createElbv2Client } from "../../../shared/adapters/aws/clients";
 import { parseStageConfig } from "../../../shared/config/stage-config";
 import type { CanaryDecision } from "../../../shared/domain/canary/canary-decision";
-import { createLogger } from "../../../shared/runtime/logger";
+import { scheduledEvent as scheduled } from "../../support/events";
 import { delay, status, throttle } from "../../support/fault-proxy";
 import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
 import { motoOrSkip } from "../../support/moto";
+import { canaryRuntime, handlerFor, testColdStart } from "../../support/runtimes";
 
 const hasMoto = motoOrSkip();
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 const NOW = new Date("2026-11-02T12:00:00Z");
-const scheduled = JSON.parse(
-  readFileSync(path.resolve(__dirname, "../../fixtures/events/eventbridge/scheduled-event.json"), "utf8"),
-);
 
 describe.skipIf(!hasMoto)("canary under injected AWS and Slack faults", () => {
   let world: FaultWorld;
@@ -84,33 +68,14 @@ canary:
 `,
       "test.yml",
     );
-    const section = config.canary;
-    if (section === undefined) throw new Error("no canary section");
     const run = async (event: unknown, budgetMs = 30_000) => {
-      const ssm = createSsmClient(world.viaProxy());
-      const proxied = createElbv2Client(world.viaProxy());
-      const logger = createLogger({ write: () => undefined });
-      const notifier = createSlackNotifier(world.slackClient(), "#releases", logger);
-      const runtime: CanaryRuntime = {
-        config: section,
-        base: {
-          env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-          config,
-          logger,
-          ssm,
-          notifier,
-        },
-        deps: () => ({
-          rules: createElbv2ListenerRules(proxied, { deadline: () => new Date(Date.now() + budgetMs) }),
-          alarms: createCloudWatchAlarmStates(createCloudWatchClient(world.viaProxy())),
-          health: createElbv2TargetHealth(proxied),
-          state: createSsmStateStore(ssm, config.parameterPrefix),
-          notifier,
-          logger,
-          now: () => NOW,
-        }),
-      };
-      const out = await createHandler(async () => runtime)(event, context);
+      const runtime = canaryRuntime({
+        base: testColdStart({ stage: config, ssm: world.viaProxy(), slack: world.slackClient() }),
+        aws: world.viaProxy(),
+        now: () => NOW,
+        deadlineMs: budgetMs,
+      });
+      const out = await handlerFor(createHandler, runtime)(event);
       const decisions = (
         Array.isArray(out) ? out : (out as { decisions: CanaryDecision[] }).decisions
       ) as CanaryDecision[];

@@ -1,45 +1,31 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
-import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { FlowControlRuntime } from "../../../functions/flow-control/deps";
 import { createHandler } from "../../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
-import { createEc2Client, createSsmClient } from "../../../shared/adapters/aws/clients";
-import { createEc2FleetInventory } from "../../../shared/adapters/aws/ec2-fleet-inventory";
-import { createSsmFleetCommands } from "../../../shared/adapters/aws/ssm-fleet-commands";
-import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../../shared/adapters/slack/slack-notifier";
-import { parseStageConfig } from "../../../shared/config/stage-config";
 import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
-import { createLogger } from "../../../shared/runtime/logger";
+import { scheduledEvent as scheduled, snsAlarm } from "../../support/events";
 import { delay, type FaultProxy, reset, startFaultProxy, status, throttle } from "../../support/fault-proxy";
 import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
 import { skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
+import { flowControlRuntime, handlerFor } from "../../support/runtimes";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
-const events = path.resolve(__dirname, "../../fixtures/events");
-const fixture = (file: string) => JSON.parse(readFileSync(path.join(events, file), "utf8"));
-const scheduled = fixture("eventbridge/scheduled-event.json");
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 const DOCUMENT = "TrafficAutopilot-FlowControl";
 
 /** An alarm notification for one fleet, at its own time (so each case is a new state change). */
 function alarm(fleet: string, state: "ALARM" | "OK", at: string) {
-  const event = structuredClone(fixture("sns/flow-control-engage-alarm.json"));
-  const sns = event.Records[0].Sns;
-  sns.Message = JSON.stringify({
-    ...JSON.parse(sns.Message),
-    AlarmName: `${fleet}-overload`,
-    NewStateValue: state,
-    OldStateValue: state === "ALARM" ? "OK" : "ALARM",
-    StateChangeTime: at.replace("Z", ".000+0000"),
-  });
-  sns.MessageId = `${fleet}-${state}-${at}`;
-  return event;
+  return snsAlarm(
+    "flow-control-engage-alarm",
+    {
+      AlarmName: `${fleet}-overload`,
+      NewStateValue: state,
+      OldStateValue: state === "ALARM" ? "OK" : "ALARM",
+      StateChangeTime: at.replace("Z", ".000+0000"),
+    },
+    `${fleet}-${state}-${at}`,
+  );
 }
 
 describe.skipIf(!hasMoto || noHaproxy)("flow control under injected AWS and Slack faults", () => {
@@ -90,34 +76,16 @@ flowControl:
 `;
 
   async function run(event: unknown, budgetMs = 20_000): Promise<FlowDecision> {
-    const config = parseStageConfig(stage, "test.yml");
-    const section = config.flowControl;
-    if (section === undefined) throw new Error("no flowControl section");
-    const ssm = createSsmClient(motoClientOptions(ssmProxy.url));
-    const logger = createLogger({ write: () => undefined });
-    const notifier = createSlackNotifier(world.slackClient(), "#traffic", logger);
-    const deadline = () => new Date(Date.now() + budgetMs);
     const at = new Date(Date.UTC(2026, 10, 2, 20, minute));
-    const runtime: FlowControlRuntime = {
-      config: section,
-      base: {
-        env: { stage: "test", configFile: "test.yml", logLevel: "info" },
-        config,
-        logger,
-        ssm,
-        notifier,
-      },
-      deps: () => ({
-        inventory: createEc2FleetInventory(createEc2Client(world.viaProxy()), { deadline }),
-        commands: createSsmFleetCommands(ssm, { ...section.commands, documentName: DOCUMENT, deadline }),
-        state: createSsmStateStore(ssm, config.parameterPrefix),
-        notifier,
-        logger,
-        now: () => at,
-        deadline,
-      }),
-    };
-    const [decision] = await createHandler(async () => runtime)(event, context);
+    const runtime = flowControlRuntime({
+      stage,
+      ssm: motoClientOptions(ssmProxy.url),
+      slack: world.slackClient(),
+      aws: world.viaProxy(),
+      now: () => at,
+      deadlineMs: budgetMs,
+    });
+    const [decision] = await handlerFor(createHandler, runtime)(event);
     if (decision === undefined) throw new Error("no decision");
     return decision;
   }

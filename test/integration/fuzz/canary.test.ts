@@ -3,7 +3,6 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CanaryRuntime } from "../../../functions/canary/deps";
 import { createHandler } from "../../../functions/canary/handler";
 import {
   alarmSnsEvent,
@@ -12,17 +11,13 @@ import {
   setAlarmState,
 } from "../../../sandbox/seed/canary-world";
 import { createCloudWatchClient, createElbv2Client } from "../../../shared/adapters/aws/clients";
-import { createCloudWatchAlarmStates } from "../../../shared/adapters/aws/cloudwatch-alarm-states";
-import { createElbv2ListenerRules } from "../../../shared/adapters/aws/elbv2-listener-rules";
-import { createElbv2TargetHealth } from "../../../shared/adapters/aws/elbv2-target-health";
-import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
+import { canaryRuntime, handlerFor } from "../../support/runtimes";
 import { hostileCanaryCommands } from "./canary-command-cases";
 import { hostileScheduleEvents } from "./eventbridge-cases";
 import {
   capturingStdout,
-  context,
   expectWorldUnchanged,
   type FuzzServers,
   fixture,
@@ -81,23 +76,10 @@ canary:
       gateAlarms: [${GATES.join(", ")}]
       minHealthyTargets: 2
 `);
-    const section = base.config.canary;
-    if (section === undefined) throw new Error("stage has no canary section");
-    const runtime: CanaryRuntime = {
-      config: section,
-      base,
-      deps: () => ({
-        rules: createElbv2ListenerRules(elbv2, { deadline: () => new Date(Date.now() + 30_000) }),
-        alarms: createCloudWatchAlarmStates(cloudwatch),
-        health: createElbv2TargetHealth(elbv2),
-        state: createSsmStateStore(base.ssm, PREFIX),
-        notifier: base.notifier,
-        logger: base.logger,
-        now: () => clock.now,
-      }),
-    };
-    const invoke = createHandler(async () => runtime);
-    handler = (event) => invoke(event, context);
+    handler = handlerFor(
+      createHandler,
+      canaryRuntime({ base, aws: servers.options, now: () => clock.now, deadlineMs: 30_000 }),
+    );
     // A run in progress at its first step, its bake time over: the next valid trigger advances it.
     const started = (await handler({
       canaryCommand: { kind: "start", canary: "fz", author: "alice", reason: "release 2026.11.2" },

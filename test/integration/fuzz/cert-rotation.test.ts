@@ -1,24 +1,20 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CertRotationRuntime } from "../../../functions/cert-rotation/deps";
 import { createHandler } from "../../../functions/cert-rotation/handler";
 import { importCertificate, seedCertPair } from "../../../sandbox/seed/cert-world";
-import { createAcmCertificates } from "../../../shared/adapters/aws/acm-certificates";
 import {
   createAcmClient,
   createElbv2Client,
   createRoute53Client,
 } from "../../../shared/adapters/aws/clients";
-import { createElbv2LoadBalancers } from "../../../shared/adapters/aws/elbv2-load-balancers";
-import { createRoute53AliasPointer } from "../../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { createTestCertificate } from "../../support/certificates";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
+import { certRotationRuntime, handlerFor } from "../../support/runtimes";
 import { hostileCertificateEvents, hostileScheduleEvents } from "./eventbridge-cases";
 import {
   capturingStdout,
-  context,
   expectWorldUnchanged,
   type FuzzServers,
   fixture,
@@ -91,25 +87,10 @@ certRotation:
       record: { hostedZoneId: ${pair.hostedZoneId}, name: ${HOST}, types: [A] }
       certificates: { domains: [${HOST}, "*.${HOST}"] }
 `);
-      const rotation = base.config.certRotation;
-      if (rotation === undefined) throw new Error("stage has no certRotation section");
-      const deadline = () => new Date(Date.now() + 30_000);
-      const runtime: CertRotationRuntime = {
-        config: rotation,
-        base,
-        deps: () => ({
-          balancers: createElbv2LoadBalancers(elbv2, { deadline }),
-          certificates: createAcmCertificates(acm, { deadline }),
-          dns: createRoute53AliasPointer(route53, { deadline, pollIntervalMs: 50 }),
-          state: createSsmStateStore(base.ssm, PREFIX),
-          notifier: base.notifier,
-          logger: base.logger,
-          now: () => new Date(),
-          deadline,
-        }),
-      };
-      const invoke = createHandler(async () => runtime);
-      handler = (event) => invoke(event, context);
+      handler = handlerFor(
+        createHandler,
+        certRotationRuntime({ base, aws: servers.options, deadlineMs: 30_000, pollIntervalMs: 50 }),
+      );
       // SSM must exist in moto's dump before the snapshot: reading the (absent) state initialises it.
       await createSsmStateStore(base.ssm, PREFIX).load("cert-rotation/fz/never-written");
       before = await takeBefore(servers, SERVICES);

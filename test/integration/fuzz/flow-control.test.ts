@@ -2,18 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlowControlRuntime } from "../../../functions/flow-control/deps";
 import { createHandler } from "../../../functions/flow-control/handler";
 import { launchInstances } from "../../../sandbox/seed/fleet-world";
 import { createEc2Client, createSsmClient } from "../../../shared/adapters/aws/clients";
-import { createEc2FleetInventory } from "../../../shared/adapters/aws/ec2-fleet-inventory";
-import { createSsmFleetCommands } from "../../../shared/adapters/aws/ssm-fleet-commands";
-import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
+import { flowControlRuntime, handlerFor } from "../../support/runtimes";
 import {
   capturingStdout,
-  context,
   expectWorldUnchanged,
   type FuzzServers,
   fixture,
@@ -77,29 +73,13 @@ describe.skipIf(!hasMoto)("flow control on hostile SNS input, against a seeded m
         ),
       }),
     );
-    const base = servers.base(STAGE);
-    const flowControl = base.config.flowControl;
-    if (flowControl === undefined) throw new Error("stage has no flowControl section");
-    const deadline = () => new Date(Date.now() + 20_000);
-    const runtime: FlowControlRuntime = {
-      config: flowControl,
-      base,
-      deps: () => ({
-        inventory: createEc2FleetInventory(ec2, { deadline }),
-        commands: createSsmFleetCommands(ssm, {
-          ...flowControl.commands,
-          documentName: flowControl.documentName,
-          deadline,
-        }),
-        state: createSsmStateStore(ssm, PREFIX),
-        notifier: base.notifier,
-        logger: base.logger,
-        now: () => NOW,
-        deadline,
-      }),
-    };
-    const invoke = createHandler(async () => runtime);
-    handler = (event) => invoke(event, context);
+    const runtime = flowControlRuntime({
+      base: servers.base(STAGE),
+      aws: servers.options,
+      now: () => NOW,
+      deadlineMs: 20_000,
+    });
+    handler = handlerFor(createHandler, runtime);
     before = await takeBefore(servers, SERVICES);
   });
 

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OriginBalancerRuntime } from "../../../functions/origin-balancer/deps";
 import { createHandler } from "../../../functions/origin-balancer/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../../sandbox/seed/balancer-world";
 import { createCloudFrontMetricsClient, createRoute53Client } from "../../../shared/adapters/aws/clients";
-import { createCloudWatchCdnMetrics } from "../../../shared/adapters/aws/cloudwatch-cdn-metrics";
-import { createRoute53WeightedRecords } from "../../../shared/adapters/aws/route53-weighted-records";
-import { createSsmOverrideStore } from "../../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
+import { balancerRuntime, handlerFor } from "../../support/runtimes";
 import { hostileScheduleEvents } from "./eventbridge-cases";
 import {
   capturingStdout,
-  context,
   expectWorldUnchanged,
   type FuzzServers,
   fixture,
@@ -75,26 +71,15 @@ originBalancer:
         - { setIdentifier: primary, capacity: 9000 }
         - { setIdentifier: elastic }
 `);
-    const balancer = base.config.originBalancer;
-    if (balancer === undefined) throw new Error("stage has no originBalancer section");
-    const deadline = () => new Date(Date.now() + 30_000);
-    const state = createSsmStateStore(base.ssm, PREFIX);
-    const runtime: OriginBalancerRuntime = {
-      config: balancer,
+    const runtime = balancerRuntime({
       base,
-      deps: () => ({
-        metrics: createCloudWatchCdnMetrics(cloudwatch),
-        records: createRoute53WeightedRecords(route53, { deadline, pollIntervalMs: 50 }),
-        state,
-        overrides: createSsmOverrideStore(base.ssm, PREFIX, state),
-        notifier: base.notifier,
-        logger: base.logger,
-        now: () => now,
-        deadline,
-      }),
-    };
-    const invoke = createHandler(async () => runtime);
-    handler = (event) => invoke(event, context);
+      aws: servers.options,
+      now: () => now,
+      deadlineMs: 30_000,
+      pollIntervalMs: 50,
+    });
+    handler = handlerFor(createHandler, runtime);
+    const state = createSsmStateStore(base.ssm, PREFIX);
     // SSM must exist in moto's dump before the snapshot: reading the (absent) state initialises it.
     await state.load("origin-balancer/never-written");
     before = await takeBefore(servers, SERVICES);
