@@ -110,6 +110,11 @@ export function flowControlHandler<T>(
         deadline,
       }),
       state: createSsmStateStore(ssm, config.parameterPrefix),
+      overrides: createSsmOverrideStore(
+        ssm,
+        config.parameterPrefix,
+        createSsmStateStore(ssm, config.parameterPrefix),
+      ),
       notifier,
       logger,
       now: () => new Date(),

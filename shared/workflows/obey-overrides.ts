@@ -22,16 +22,14 @@ export interface TargetOverride {
 
 /**
  * Reads the overrides for one target and compares them with what the automation obeyed last run (kept
- * at `<automation>/<target>/override-seen`, inside the automation's own parameters). Without an override
- * store (tests of other behaviour) nothing is ever overridden.
+ * at `<automation>/<target>/override-seen`, inside the automation's own parameters).
  */
 export async function targetOverride(
-  deps: { overrides?: OverrideReader; state: StateStore },
+  deps: { overrides: OverrideReader; state: StateStore },
   automation: OverridableAutomation,
   target: string,
   now: Date,
 ): Promise<TargetOverride> {
-  if (deps.overrides === undefined) return { transition: { kind: "none" }, remember: async () => undefined };
   const candidates = (await deps.overrides.list()).filter((o) => appliesTo(o, automation, target));
   const override = overrideInForce(candidates, now);
   const key = `${automation}/${target}/override-seen`;

@@ -39,8 +39,8 @@ export interface CertRotationDeps {
   certificates: Certificates;
   dns: DnsPointer;
   state: StateStore;
-  /** Operator overrides (the function always wires it; tests of other behaviour may leave it out). */
-  overrides?: OverrideReader;
+  /** Operator overrides, read once per run: an unreadable store stops the run (a pause could be there). */
+  overrides: OverrideReader;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;

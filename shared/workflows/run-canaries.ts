@@ -37,8 +37,8 @@ export interface CanaryDeps {
    * record only says which step we are on, since when, and which Slack thread is the run's.
    */
   state: StateStore;
-  /** Operator overrides (the function always wires it; tests of other behaviour may leave it out). */
-  overrides?: OverrideReader;
+  /** Operator overrides, read once per run: an unreadable store stops the run (a pause could be there). */
+  overrides: OverrideReader;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;

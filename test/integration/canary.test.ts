@@ -28,6 +28,7 @@ import {
 import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
 import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { createSlackClient } from "../../shared/bootstrap";
@@ -103,6 +104,11 @@ canary:
         alarms: createCloudWatchAlarmStates(cloudwatch),
         health: createElbv2TargetHealth(elbv2),
         state: createSsmStateStore(ssm, config.parameterPrefix),
+        overrides: createSsmOverrideStore(
+          ssm,
+          config.parameterPrefix,
+          createSsmStateStore(ssm, config.parameterPrefix),
+        ),
         notifier,
         logger,
         now: () => clock.now,

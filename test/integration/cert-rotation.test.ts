@@ -24,6 +24,7 @@ import {
 } from "../../shared/adapters/aws/clients";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
+import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { createSlackClient } from "../../shared/bootstrap";
@@ -169,6 +170,11 @@ certRotation:
         certificates: createAcmCertificates(acm, { deadline }),
         dns: createRoute53AliasPointer(route53, { deadline, pollIntervalMs: 50 }),
         state,
+        overrides: createSsmOverrideStore(
+          createSsmClient(motoClientOptions(moto.url)),
+          config.parameterPrefix,
+          state,
+        ),
         notifier,
         logger,
         now: () => options.now ?? new Date(),

@@ -140,6 +140,7 @@ export function depsWith(parts: {
     alarms: parts.alarms,
     health: parts.health,
     state: parts.state,
+    overrides: { list: async () => [] },
     notifier: parts.notifier,
     logger: createLogger({ write: (line) => lines.push(line), clock: () => parts.clock.now }),
     now: () => parts.clock.now,

@@ -116,6 +116,7 @@ function world(options: { dnsStatus?: "PENDING" | "INSYNC"; dropTagWrites?: bool
     certificates,
     dns,
     state,
+    overrides: { list: async () => [] },
     notifier,
     logger: createLogger({ write: () => undefined }),
     now: () => NOW,

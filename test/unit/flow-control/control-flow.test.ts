@@ -194,6 +194,7 @@ function world(fleet: FakeFleet, state = new MemoryStateStore(), deadlineMs = 30
     inventory: fleet,
     commands: fleet,
     state,
+    overrides: { list: async () => [] },
     notifier: {
       post: async (message, options = {}) => {
         posts.push(message);
