@@ -73,3 +73,17 @@ export function approveStoredPlan<P extends StoredPlanBase>(
     plan: { ...plan, status: "approved", approval: { ...approval, at: now.toISOString() } },
   };
 }
+
+/** Rejects a plan that is still open; the automation plans again on its next run unless paused. */
+export function rejectStoredPlan<P extends StoredPlanBase>(
+  plan: P,
+  rejection: { author: string; reason: string },
+): { ok: true; plan: P } | { ok: false; reason: string } {
+  if (plan.status !== "pending" && plan.status !== "approved") {
+    return { ok: false, reason: `plan ${plan.id} is ${plan.status}, nothing to reject` };
+  }
+  return {
+    ok: true,
+    plan: { ...plan, status: "superseded", note: `rejected by ${rejection.author}: ${rejection.reason}` },
+  };
+}

@@ -5,6 +5,7 @@ import type { Decision } from "../../domain/decision";
 import { renderOverrideMessage } from "../../domain/messages/override-message";
 import { isActive } from "../../domain/overrides/resolve";
 import type { StoredOverride } from "../../domain/overrides/types";
+import { rejectStoredPlan } from "../../domain/plans/stored-plan";
 import { describeError, InvalidOverrideError } from "../../errors";
 import type { AutomationInvoker } from "../../ports/automation-invoker";
 import type { Notifier } from "../../ports/notifier";
@@ -239,21 +240,11 @@ async function decidePlan(
     const stored = await deps.state.load<StoredPlan>(planKey(pair.name));
     if (stored?.value.id !== request.planId) continue;
     const who = { author: request.author, reason: request.reason };
-    if (request.action === "reject") {
-      if (stored.value.status !== "pending" && stored.value.status !== "approved") {
-        return refuse(request, `plan ${request.planId} is ${stored.value.status}, nothing to reject`);
-      }
-      const rejected: StoredPlan = {
-        ...stored.value,
-        status: "superseded",
-        note: `rejected by ${request.author}: ${request.reason}`,
-      };
-      await deps.state.save(planKey(pair.name), rejected, { expectedVersion: stored.version });
-      return { accepted: true, action: "reject", plan: rejected };
-    }
-    const approval = approvePlan(stored.value, who, now);
+    const approval =
+      request.action === "reject" ? rejectStoredPlan(stored.value, who) : approvePlan(stored.value, who, now);
     if (!approval.ok) return refuse(request, approval.reason);
     await deps.state.save(planKey(pair.name), approval.plan, { expectedVersion: stored.version });
+    if (request.action === "reject") return { accepted: true, action: "reject", plan: approval.plan };
     const run = await rotateNow(deps, stage, { pair: pair.name, ...who });
     return { accepted: true, action: "approve", plan: approval.plan, result: run.result };
   }
@@ -273,22 +264,14 @@ async function decideWeightPlan(
   for (const pool of stage.originBalancer?.pools ?? []) {
     const stored = await deps.state.load<StoredWeightPlan>(balancerPlanKey(pool.name));
     if (stored?.value.id !== request.planId) continue;
-    if (request.action === "reject") {
-      if (stored.value.status !== "pending" && stored.value.status !== "approved") {
-        return refuse(request, `plan ${request.planId} is ${stored.value.status}, nothing to reject`);
-      }
-      const rejected: StoredWeightPlan = {
-        ...stored.value,
-        status: "superseded",
-        note: `rejected by ${request.author}: ${request.reason}`,
-      };
-      await deps.state.save(balancerPlanKey(pool.name), rejected, { expectedVersion: stored.version });
-      return { accepted: true, action: "reject", plan: rejected };
-    }
-    const approval = approveWeightPlan(stored.value, { author: request.author, reason: request.reason }, now);
-    if (!approval.ok) return refuse(request, approval.reason);
-    await deps.state.save(balancerPlanKey(pool.name), approval.plan, { expectedVersion: stored.version });
-    return { accepted: true, action: "approve", plan: approval.plan };
+    const who = { author: request.author, reason: request.reason };
+    const decided =
+      request.action === "reject"
+        ? rejectStoredPlan(stored.value, who)
+        : approveWeightPlan(stored.value, who, now);
+    if (!decided.ok) return refuse(request, decided.reason);
+    await deps.state.save(balancerPlanKey(pool.name), decided.plan, { expectedVersion: stored.version });
+    return { accepted: true, action: request.action, plan: decided.plan };
   }
   return undefined;
 }

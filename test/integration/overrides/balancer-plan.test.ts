@@ -69,6 +69,27 @@ describe.skipIf(!hasMoto)("the origin balancer in plan mode, approved through th
     expect(planIdIn(refused?.headline)).not.toBe(id);
   });
 
+  it("rejects a pending plan on request; it can then no longer be approved", async () => {
+    const [current] = await world.balance(at(7));
+    const id = /plan (plan-[0-9a-f]{8})/.exec(current?.headline ?? "")?.[1] as string;
+    const rejected = await world.override(at(7), {
+      action: "reject",
+      planId: id,
+      author: "bob",
+      reason: "not during the sale",
+    });
+    expect(rejected.accepted).toBe(true);
+    expect(rejected.plan).toMatchObject({
+      status: "superseded",
+      note: "rejected by bob: not during the sale",
+    });
+    expect((await approve(8, id)).refusal).toBe(`plan ${id} is superseded, not pending`);
+    expect(
+      (await world.override(at(8), { action: "reject", planId: id, author: "bob", reason: "again" })).refusal,
+    ).toBe(`plan ${id} is superseded, nothing to reject`);
+    expect(await world.weights()).toEqual({ primary: 240, elastic: 15 });
+  });
+
   it("never applies an expired plan: the approval is refused, and a late approval does not run", async () => {
     const [current] = await world.balance(at(6));
     const id =
