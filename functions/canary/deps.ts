@@ -6,6 +6,7 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { CanarySectionConfig } from "../../shared/config/canary-config";
+import { readOnce } from "../../shared/workflows/obey-overrides";
 import type { CanaryDeps } from "../../shared/workflows/run-canaries";
 
 export type CanaryRuntime = FunctionRuntime<CanarySectionConfig, CanaryDeps>;
@@ -32,7 +33,7 @@ export async function createCanaryRuntime(): Promise<CanaryRuntime> {
         alarms,
         health,
         state,
-        overrides,
+        overrides: readOnce(overrides),
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

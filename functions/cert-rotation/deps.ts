@@ -6,6 +6,7 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { CertRotationConfig } from "../../shared/config/cert-rotation-config";
+import { readOnce } from "../../shared/workflows/obey-overrides";
 import type { CertRotationDeps } from "../../shared/workflows/rotate-certificates";
 
 export type CertRotationRuntime = FunctionRuntime<CertRotationConfig, CertRotationDeps>;
@@ -33,7 +34,7 @@ export async function createCertRotationRuntime(): Promise<CertRotationRuntime> 
         certificates: createAcmCertificates(acm, { deadline }),
         dns: createRoute53AliasPointer(route53, { deadline }),
         state,
-        overrides,
+        overrides: readOnce(overrides),
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

@@ -6,6 +6,7 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
 import type { FlowControlConfig } from "../../shared/config/flow-control-config";
 import type { FlowControlDeps } from "../../shared/workflows/control-flow";
+import { readOnce } from "../../shared/workflows/obey-overrides";
 
 export type FlowControlRuntime = FunctionRuntime<FlowControlConfig, FlowControlDeps>;
 
@@ -32,7 +33,7 @@ export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
           deadline,
         }),
         state,
-        overrides,
+        overrides: readOnce(overrides),
         notifier: base.notifier,
         logger: base.logger,
         now: () => new Date(),

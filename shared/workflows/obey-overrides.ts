@@ -12,6 +12,21 @@ import type { OverridableAutomation, OverrideMemory, StoredOverride } from "../d
 import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 
+/**
+ * One listing per invocation, however many fleets, pairs or canaries it evaluates: the function's deps
+ * wrap the store with this for each invocation (never across invocations: an override set between two
+ * runs must be seen by the second). A failed listing fails every target of the run alike.
+ */
+export function readOnce(reader: OverrideReader): OverrideReader {
+  let listing: Promise<StoredOverride[]> | undefined;
+  return {
+    list: () => {
+      listing ??= reader.list();
+      return listing;
+    },
+  };
+}
+
 /** The override an automation obeys for one target this run, and how to record having obeyed it. */
 export interface TargetOverride {
   override?: StoredOverride;
