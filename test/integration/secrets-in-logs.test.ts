@@ -23,6 +23,7 @@ import { createSsmClient } from "../../shared/adapters/aws/clients";
 import { createLogger } from "../../shared/runtime/logger";
 import { captureOutput, startTokenCheckingSlack } from "../support/leak-probes";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
+import { everyAutomationStage } from "../support/stages";
 
 const hasMoto = motoOrSkip();
 /** The Slack token: unique per run, so finding it anywhere in the output can only mean it leaked. */
@@ -36,38 +37,12 @@ const context = {
   functionName: "test",
 } as unknown as Context;
 
-const STAGE = `
-stage: test
-region: eu-west-1
-parameterPrefix: ${PREFIX}
-slack: { channel: "#traffic", tokenParameter: ${PREFIX}/slack-token, timeoutMs: 1000 }
-originBalancer:
-  pools:
-    - name: images
-      record: { hostedZoneId: Z0NOSUCHZONE1, name: origin.example.com, type: CNAME }
-      distributions: [E2SECRETS0001]
-      origins: [{ setIdentifier: primary, capacity: 9000 }, { setIdentifier: elastic }]
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: TrafficAutopilot-FlowControl
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-web }
-      alarms: [{ alarmName: web-overload, onAlarm: close, onOk: open }]
-certRotation:
-  pairs:
-    - name: devices
-      pairTag: { key: Pair, value: devices }
-      record: { hostedZoneId: Z0NOSUCHZONE1, name: devices.example.com, types: [A] }
-      certificates: { domains: [devices.example.com] }
-canary:
-  canaries:
-    - name: web
-      listenerRuleArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee
-      stableTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-stable/6d0ecf831eec9f09
-      canaryTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-canary/73e2d6bc24d8a067
-      gateAlarms: [web-canary-5xx]
-`;
+const STAGE = everyAutomationStage({
+  prefix: PREFIX,
+  hostedZoneId: "Z0NOSUCHZONE1",
+  distribution: "E2SECRETS0001",
+  slackTimeoutMs: 1000,
+});
 
 /** An engage alarm dated now, so flow control really decides (and tries to reach the fleet). */
 function engageAlarmNow() {

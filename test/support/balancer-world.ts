@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import {
   ChangeResourceRecordSetsCommand,
@@ -7,37 +5,21 @@ import {
   type Route53Client,
 } from "@aws-sdk/client-route-53";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import type { Context } from "aws-lambda";
-import type { OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
 import { createHandler as createBalancerHandler } from "../../functions/origin-balancer/handler";
-import type { OverrideRuntime } from "../../functions/override/deps";
-import { createHandler as createOverrideHandler } from "../../functions/override/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import type { MotoServer } from "../../sandbox/servers/moto-server";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
-import {
-  createCloudFrontMetricsClient,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
-import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
-import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
-import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
+import { createRoute53Client, createSsmClient } from "../../shared/adapters/aws/clients";
 import { createSlackClient } from "../../shared/bootstrap";
-import { parseStageConfig } from "../../shared/config/stage-config";
 import type { BalancerDecision } from "../../shared/domain/balancer/balancer-decision";
-import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
-import { createLogger } from "../../shared/runtime/logger";
 import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
+import { scheduledEvent } from "./events";
 import { motoClientOptions } from "./moto";
+import { overrideCaller } from "./override-rig";
+import { balancerRuntime, lambdaContext, testColdStart } from "./runtimes";
 
 export const PREFIX = "/traffic-autopilot/test";
 const MINUTE = 60_000;
-const scheduled = JSON.parse(
-  readFileSync(path.resolve(__dirname, "../fixtures/events/eventbridge/scheduled-event.json"), "utf8"),
-);
 
 /** One pool "images" (primary 9,000/min, elastic) on origin.example.com, in the given mode. */
 export const balancerStage = (zone: string, mode = "auto") => `
@@ -57,14 +39,6 @@ originBalancer:
         - { setIdentifier: primary, capacity: 9000 }
         - { setIdentifier: elastic }
 `;
-
-/** An operator's invoke, as the CLI sends it: the caller identity rides in the client context. */
-export const operatorContext = (invoker: string, requestId: string) =>
-  ({
-    awsRequestId: requestId,
-    clientContext: { custom: { invoker } },
-    getRemainingTimeInMillis: () => 60_000,
-  }) as unknown as Context;
 
 /**
  * Moto seeded with the "images" pool at {primary 254, elastic 1} and a sale spike (19,000 origin
@@ -90,59 +64,30 @@ export async function startBalancerWorld(moto: MotoServer, slack: SlackSink, t0:
       totalErrorRate: 0.5,
     })),
   );
-  const config = parseStageConfig(balancerStage(zone, mode), "test.yml");
-  const logger = createLogger({ write: () => undefined });
-  const notifier = createSlackNotifier(
-    createSlackClient("xoxb-test", 2_000, slack.apiUrl),
-    "#traffic",
-    logger,
-  );
-  const state = createSsmStateStore(ssm, PREFIX);
-  const overrides = createSsmOverrideStore(ssm, PREFIX, state);
-  const base = {
-    env: { stage: "test", configFile: "test.yml", logLevel: "info" as const },
-    config,
-    logger,
+  const base = testColdStart({
+    stage: balancerStage(zone, mode),
     ssm,
-    notifier,
-  };
-  const deadline = () => new Date(Date.now() + 30_000);
-  const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient(options));
-  const noDelegate: AutomationInvoker = { invoke: () => Promise.reject(new Error("no delegate here")) };
+    slack: createSlackClient("xoxb-test", 2_000, slack.apiUrl),
+  });
+  const override = overrideCaller({
+    config: base.config,
+    ssm,
+    slack: createSlackClient("xoxb-test", 2_000, slack.apiUrl),
+  });
 
   return {
     zone,
     route53,
     ssm,
     balance: async (now: Date): Promise<BalancerDecision[]> => {
-      const runtime: OriginBalancerRuntime = {
-        config: config.originBalancer as NonNullable<typeof config.originBalancer>,
-        base,
-        deps: () => ({
-          metrics,
-          records: createRoute53WeightedRecords(route53, { deadline, pollIntervalMs: 50 }),
-          state,
-          overrides,
-          notifier,
-          logger,
-          now: () => now,
-          deadline,
-        }),
-      };
-      const handler = createBalancerHandler(async () => runtime);
-      return (await handler(scheduled, {
-        getRemainingTimeInMillis: () => 60_000,
-      } as Context)) as BalancerDecision[];
+      const runtime = balancerRuntime({ base, aws: options, now: () => now, pollIntervalMs: 50 });
+      return (await createBalancerHandler(async () => runtime)(
+        scheduledEvent,
+        lambdaContext,
+      )) as BalancerDecision[];
     },
-    override: (now: Date, payload: unknown, author = "alice"): Promise<OverrideResponse> => {
-      const runtime: OverrideRuntime = {
-        config,
-        base,
-        deps: () => ({ overrides, state, invoker: noDelegate, notifier, logger, now: () => now }),
-      };
-      const context = operatorContext(`arn:aws:iam::123456789012:user/${author}`, `req-${author}`);
-      return createOverrideHandler(async () => runtime)(payload, context) as Promise<OverrideResponse>;
-    },
+    override: (now: Date, payload: Record<string, unknown>, author = "alice"): Promise<OverrideResponse> =>
+      override(now, payload, author),
     weights: async () => {
       const out = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone }));
       return Object.fromEntries(

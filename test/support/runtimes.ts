@@ -29,7 +29,7 @@ import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-comm
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { type ColdStart, createSlackClient } from "../../shared/bootstrap";
+import { type ColdStart, createSlackClient, requireSection } from "../../shared/bootstrap";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
 import { createLogger } from "../../shared/runtime/logger";
 
@@ -96,22 +96,13 @@ function common(options: RuntimeOptions) {
   };
 }
 
-function section<K extends "originBalancer" | "flowControl" | "certRotation" | "canary">(
-  base: ColdStart,
-  key: K,
-): NonNullable<StageConfig[K]> {
-  const found = base.config[key];
-  if (found === undefined || found === null) throw new Error(`test stage has no ${key} section`);
-  return found as NonNullable<StageConfig[K]>;
-}
-
 /** The origin balancer's runtime as functions/origin-balancer/deps.ts builds it, on the given endpoints. */
 export function balancerRuntime(options: RuntimeOptions): OriginBalancerRuntime {
   const { base, deadline, poll, shared } = common(options);
   const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient(options.aws));
   const route53 = createRoute53Client(options.aws);
   return {
-    config: section(base, "originBalancer"),
+    config: requireSection(base, "originBalancer"),
     base,
     deps: () => ({
       ...shared,
@@ -125,7 +116,7 @@ export function balancerRuntime(options: RuntimeOptions): OriginBalancerRuntime 
 /** Flow control's runtime as functions/flow-control/deps.ts builds it: commands go through the base SSM. */
 export function flowControlRuntime(options: RuntimeOptions): FlowControlRuntime {
   const { base, deadline, shared } = common(options);
-  const config = section(base, "flowControl");
+  const config = requireSection(base, "flowControl");
   const ec2 = createEc2Client(options.aws);
   return {
     config,
@@ -150,7 +141,7 @@ export function certRotationRuntime(options: RuntimeOptions): CertRotationRuntim
   const acm = createAcmClient(options.aws);
   const route53 = createRoute53Client(options.aws);
   return {
-    config: section(base, "certRotation"),
+    config: requireSection(base, "certRotation"),
     base,
     deps: () => ({
       ...shared,
@@ -169,7 +160,7 @@ export function canaryRuntime(options: RuntimeOptions): CanaryRuntime {
   const alarms = createCloudWatchAlarmStates(createCloudWatchClient(options.aws));
   const health = createElbv2TargetHealth(elbv2);
   return {
-    config: section(base, "canary"),
+    config: requireSection(base, "canary"),
     base,
     deps: () => ({ ...shared, rules: createElbv2ListenerRules(elbv2, { deadline }), alarms, health }),
   };

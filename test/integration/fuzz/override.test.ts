@@ -7,6 +7,7 @@ import { InvalidOverrideError } from "../../../shared/errors";
 import type { AutomationInvoker } from "../../../shared/ports/automation-invoker";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
+import { everyAutomationStage } from "../../support/stages";
 import {
   capturingStdout,
   context,
@@ -33,38 +34,9 @@ describe.skipIf(!hasMoto)("override on hostile requests, against moto", () => {
 
   beforeAll(async () => {
     servers = await startFuzzServers();
-    const base = servers.base(`
-stage: test
-region: eu-west-1
-parameterPrefix: ${PREFIX}
-slack: { channel: "#traffic", tokenParameter: ${PREFIX}/slack-token }
-originBalancer:
-  pools:
-    - name: images
-      record: { hostedZoneId: Z0FUZZ0000001, name: origin.example.com, type: CNAME }
-      distributions: [E2FUZZ00001]
-      origins: [{ setIdentifier: primary, capacity: 9000 }, { setIdentifier: elastic }]
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: TrafficAutopilot-FlowControl
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-web }
-      alarms: [{ alarmName: web-overload, onAlarm: close, onOk: open }]
-certRotation:
-  pairs:
-    - name: devices
-      pairTag: { key: Pair, value: devices }
-      record: { hostedZoneId: Z0FUZZ0000001, name: devices.example.com, types: [A] }
-      certificates: { domains: [devices.example.com] }
-canary:
-  canaries:
-    - name: web
-      listenerRuleArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee
-      stableTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-stable/6d0ecf831eec9f09
-      canaryTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-canary/73e2d6bc24d8a067
-      gateAlarms: [web-canary-5xx]
-`);
+    const base = servers.base(
+      everyAutomationStage({ prefix: PREFIX, hostedZoneId: "Z0FUZZ0000001", distribution: "E2FUZZ00001" }),
+    );
     const state = createSsmStateStore(base.ssm, PREFIX);
     // Delegations (canary commands, rotate-now) would invoke another function: recorded here, so a
     // hostile request that got that far shows up.
