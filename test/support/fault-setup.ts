@@ -69,3 +69,26 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: 
   const value = await work();
   return { value, ms: Math.round(performance.now() - started) };
 }
+
+/**
+ * Waits until a call the workflow gave up on at its deadline has stopped retrying inside the SDK (the
+ * proxy's request count for it stays still for `quietMs`), so clearing the fault cannot let a late attempt
+ * land and blur what the next run did. Bounded: after `maxMs` it returns anyway.
+ */
+export async function abandonedCallsSettled(
+  count: () => number,
+  quietMs = 2_500,
+  maxMs = 15_000,
+): Promise<void> {
+  const started = Date.now();
+  let last = count();
+  let stillSince = Date.now();
+  while (Date.now() - started < maxMs && Date.now() - stillSince < quietMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = count();
+    if (now !== last) {
+      last = now;
+      stillSince = Date.now();
+    }
+  }
+}

@@ -13,7 +13,13 @@ import { parseStageConfig } from "../../../shared/config/stage-config";
 import type { CanaryDecision } from "../../../shared/domain/canary/canary-decision";
 import { scheduledEvent as scheduled } from "../../support/events";
 import { delay, status, throttle } from "../../support/fault-proxy";
-import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
+import {
+  abandonedCallsSettled,
+  type FaultWorld,
+  SLACK_OUTAGE_BUDGET_MS,
+  startFaultWorld,
+  timed,
+} from "../../support/fault-setup";
 import { motoOrSkip } from "../../support/moto";
 import { canaryRuntime, handlerFor, testColdStart } from "../../support/runtimes";
 
@@ -118,12 +124,13 @@ canary:
     expect(ms).toBeLessThan(2_000 + 5_500);
     expect(await c.weights()).toEqual({ stable: 999, canary: 0 });
 
+    await abandonedCallsSettled(() => world.aws.requests("ModifyRule"));
     world.clearFaults();
     // The start is recorded; the scheduled run takes the step the failed call could not.
     const converged = await c.run(scheduled);
     expect([converged.rule, converged.outcome]).toEqual(["advance", "applied"]);
     expect(await c.weights()).toEqual({ stable: 900, canary: 100 });
-  }, 20_000);
+  }, 40_000);
 
   it("takes the step during a Slack outage (429, 500, no answer) within the Slack timeout budget", async () => {
     const baseline = await canary();

@@ -1,7 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { rotationPair, scheduledEvent } from "../../support/cert-setup";
 import { delay, status, throttle } from "../../support/fault-proxy";
-import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
+import {
+  abandonedCallsSettled,
+  type FaultWorld,
+  SLACK_OUTAGE_BUDGET_MS,
+  startFaultWorld,
+  timed,
+} from "../../support/fault-setup";
 import { motoOrSkip } from "../../support/moto";
 
 const hasMoto = motoOrSkip();
@@ -42,11 +48,12 @@ describe.skipIf(!hasMoto)("certificate rotation under injected AWS and Slack fau
     // Devices still reach the old green ALB, whose certificate is valid: nothing is half-served.
     expect((await p.served()).dnsOnB).toBe(false);
 
+    await abandonedCallsSettled(() => world.aws.requests("ChangeResourceRecordSets"));
     world.clearFaults();
     const finished = await p.run(scheduledEvent);
     expect([finished.rule, finished.outcome]).toEqual(["finish-rotation", "applied"]);
     expect(await p.served()).toEqual({ dnsOnB: true, certificateOnB: p.next });
-  }, 20_000);
+  }, 40_000);
 
   it("rotates during a Slack outage (429, 500, no answer) within the Slack timeout budget", async () => {
     const baseline = await rotationPair(world, `cf${++count}`);

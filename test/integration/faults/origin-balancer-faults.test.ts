@@ -2,7 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BalancerDecision } from "../../../shared/domain/balancer/balancer-decision";
 import { spikingPool } from "../../support/balancer-setup";
 import { delay, reset, status, throttle } from "../../support/fault-proxy";
-import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
+import {
+  abandonedCallsSettled,
+  type FaultWorld,
+  SLACK_OUTAGE_BUDGET_MS,
+  startFaultWorld,
+  timed,
+} from "../../support/fault-setup";
 import { motoOrSkip } from "../../support/moto";
 
 const hasMoto = motoOrSkip();
@@ -85,10 +91,11 @@ describe.skipIf(!hasMoto)("origin balancer under injected AWS and Slack faults",
     expect(await pool.stateVersion()).toBe(1);
     expect(JSON.stringify(world.sink.calls.at(-1)?.body)).toMatch(/TransientAwsError|Route 53/);
 
+    await abandonedCallsSettled(() => world.aws.requests("ChangeResourceRecordSets"));
     world.clearFaults();
     const converged = await pool.run();
     expectApplied(converged, await pool.weights());
-  }, 20_000);
+  }, 40_000);
 
   it("applies the change during a Slack outage (429, 500, no answer) within the Slack timeout budget, never reversing it", async () => {
     const baseline = await spikingPool(world, `f${++count}`, now);
