@@ -88,6 +88,8 @@ export function stackResources(
       Properties: {
         Name: config.flowControl.documentName,
         DocumentType: "Command",
+        // Content is the parsed YAML, i.e. a JSON object in the template; say so rather than rely on the default.
+        DocumentFormat: "JSON",
         UpdateMethod: "NewVersion",
         Content: parseYaml(readFileSync(path.join(root, "infra/ssm-documents/flow-control.yml"), "utf8")),
       },
