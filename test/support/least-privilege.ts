@@ -79,7 +79,7 @@ export function leastPrivilegeViolations(template: { Resources: Resources }, fac
   if (functions.length === 0) problems.push("the template has no function");
   const owner = new Map<string, string>();
   for (const [id, fn] of functions) {
-    const role = (fn.Properties.Role as { "Fn::GetAtt"?: [string, string] } | undefined)?.["Fn::GetAtt"]?.[0];
+    const role = roleLogicalId(fn.Properties.Role);
     if (role === undefined || resources[role]?.Type !== "AWS::IAM::Role") {
       problems.push(`${id}: its role is not a role of this stack (${JSON.stringify(fn.Properties.Role)})`);
       continue;
@@ -196,4 +196,12 @@ function sendCommandViolations(s: Statement, arns: string[], where: string, fact
     }
   }
   return problems;
+}
+
+/** The role's logical id from `Fn::GetAtt [Role, Arn]` or `Fn::Sub "${Role.Arn}"` (the form the stack uses). */
+function roleLogicalId(role: unknown): string | undefined {
+  const value = role as { "Fn::GetAtt"?: [string, string]; "Fn::Sub"?: unknown } | undefined;
+  if (value?.["Fn::GetAtt"]) return value["Fn::GetAtt"][0];
+  const sub = value?.["Fn::Sub"];
+  return typeof sub === "string" ? /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(sub)?.[1] : undefined;
 }
