@@ -70,6 +70,10 @@ export async function runGameday(options: GamedayOptions): Promise<GamedayResult
     throw new MissingDependencyError(`moto is not installed. Install it with: ${MOTO_INSTALL_HINT}`);
   }
   const haproxy = findHaproxy() !== undefined;
+  if (!haproxy && process.env.CI === "true" && scenario.scenes.some((s) => s.scene.needsHaproxy)) {
+    // In CI a skipped scene would be a green run that tested nothing: refuse instead.
+    throw new MissingDependencyError(`CI=true and ${HAPROXY_MISSING_MESSAGE}`);
+  }
   if (!haproxy) {
     print(`!!! ${HAPROXY_MISSING_MESSAGE}`);
     print("!!! the scenes that need HAProxy (flow-control) are SKIPPED; the others play.\n");

@@ -22,7 +22,7 @@ export const haproxyConfigPath = path.join(repoRoot, "infra/haproxy/haproxy.cfg"
 export const flowctlPath = path.join(repoRoot, "infra/instance/flowctl");
 
 export const HAPROXY_MISSING_MESSAGE =
-  "the haproxy binary (2.6) was not found on PATH or in /usr/sbin: apt-get install -y haproxy";
+  "the haproxy binary (2.6) was not found on PATH or in /usr/sbin: run `npm run setup` (or apt-get install -y haproxy)";
 
 /** The single JSON line flowctl prints on stdout. */
 export interface FlowctlJson {
