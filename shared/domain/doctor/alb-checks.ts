@@ -106,9 +106,8 @@ export function checkCanaryRule(o: CanaryRuleObservation): CheckResult {
       `correct canary.canaries[${o.canary}].listenerRuleArn (or listenerArn)`,
     );
   }
-  const missing = [o.stableTargetGroupArn, o.canaryTargetGroupArn].filter(
-    (tg) => !o.forwardsTo?.includes(tg),
-  );
+  const forwardsTo = o.forwardsTo;
+  const missing = [o.stableTargetGroupArn, o.canaryTargetGroupArn].filter((tg) => !forwardsTo.includes(tg));
   if (missing.length > 0) {
     const names = missing.map((arn) => arn.split("/").at(-2) ?? arn).join(", ");
     return fail(
