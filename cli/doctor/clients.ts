@@ -1,0 +1,48 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import {
+  type ClientOptions,
+  createCloudFrontMetricsClient,
+  createCloudWatchClient,
+  createEc2Client,
+  createElbv2Client,
+  createLambdaClient,
+  createRoute53Client,
+  createSsmClient,
+} from "../../shared/adapters/aws/clients";
+import { createSlackClient } from "../../shared/bootstrap";
+import type { DoctorClients } from "./run-doctor";
+
+/**
+ * The clients doctor reads through: the caller's own credentials and the standard endpoint settings,
+ * or moto's URL and fake credentials for --local. SNS only here: no function publishes or reads it.
+ */
+export function doctorClients(
+  options: ClientOptions & { ssmEndpoint?: string },
+  slackApiUrl?: string,
+): DoctorClients {
+  const ssmOptions = options.ssmEndpoint ? { ...options, endpoint: options.ssmEndpoint } : options;
+  return {
+    route53: createRoute53Client(options),
+    cloudfrontMetrics: createCloudFrontMetricsClient(options),
+    cloudwatch: createCloudWatchClient(options),
+    sns: new SNSClient({
+      region: options.region,
+      maxAttempts: 3,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    }),
+    ec2: createEc2Client(options),
+    ssm: createSsmClient(ssmOptions),
+    elbv2: createElbv2Client(options),
+    lambda: createLambdaClient(options),
+    slack: (token) => createSlackClient(token, 5_000, slackApiUrl),
+  };
+}
+
+export function destroyClients(clients: DoctorClients): void {
+  for (const [key, client] of Object.entries(clients)) {
+    if (key !== "slack" && typeof (client as { destroy?: () => void }).destroy === "function") {
+      (client as { destroy: () => void }).destroy();
+    }
+  }
+}
