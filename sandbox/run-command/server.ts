@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CommandDocument, parseCommandDocument } from "./document";
+import { describeInstanceInformation } from "./instance-information";
 import { proxyToMoto } from "./proxy";
 import { cancelCommand, getCommandInvocation, listCommandInvocations, listCommands } from "./queries";
 import { Scheduler } from "./scheduler";
@@ -23,6 +24,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   GetCommandInvocation: getCommandInvocation,
   ListCommands: listCommands,
   CancelCommand: cancelCommand,
+  DescribeInstanceInformation: describeInstanceInformation,
 };
 
 /**

@@ -16,6 +16,11 @@ export interface SlackSink {
   readonly calls: SlackCall[];
   /** Make the next calls fail like a Slack outage: HTTP status to answer with, or "hang". */
   failNext(count: number, mode: number | "hang"): void;
+  /**
+   * Makes `#name` a channel conversations.list/info know, with the bot a member or not (a channel the sink
+   * was not told about is channel_not_found there). Returns the channel id.
+   */
+  setChannel(name: string, botIsMember: boolean): string;
   stop(): Promise<void>;
 }
 
@@ -28,6 +33,7 @@ export async function startSlackSink(): Promise<SlackSink> {
   let failures: { count: number; mode: number | "hang" } = { count: 0, mode: 500 };
   let counter = 0;
   const hanging = new Set<ServerResponse>();
+  const channels = new Map<string, { id: string; name: string; is_member: boolean }>();
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0] ?? "";
     const body = decode(await readBody(request), request.headers["content-type"] ?? "");
@@ -48,7 +54,10 @@ export async function startSlackSink(): Promise<SlackSink> {
         : `${1_700_000_000 + counter}.${String(counter).padStart(6, "0")}`;
     calls.push({ method, body, at: new Date(), ts });
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ ok: true, ts, channel: body.channel ?? "C0SANDBOX", message: { ts } }));
+    const answer = workspaceAnswer(method, body, channels);
+    response.end(
+      JSON.stringify(answer ?? { ok: true, ts, channel: body.channel ?? "C0SANDBOX", message: { ts } }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -57,6 +66,12 @@ export async function startSlackSink(): Promise<SlackSink> {
     calls,
     failNext(count, mode) {
       failures = { count, mode };
+    },
+    setChannel(name, botIsMember) {
+      const bare = name.replace(/^#/, "");
+      const id = channels.get(bare)?.id ?? `C0${String(channels.size + 1).padStart(8, "0")}`;
+      channels.set(bare, { id, name: bare, is_member: botIsMember });
+      return id;
     },
     async stop() {
       for (const response of hanging) response.destroy();
@@ -88,4 +103,21 @@ function safeJson(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The workspace reads doctor makes (auth.test, conversations.list/info); undefined for every other method. */
+function workspaceAnswer(
+  method: string,
+  body: Record<string, unknown>,
+  channels: Map<string, { id: string; name: string; is_member: boolean }>,
+): Record<string, unknown> | undefined {
+  if (method === "auth.test")
+    return { ok: true, user_id: "U0SANDBOXBOT", team: "sandbox", bot_id: "B0SANDBOX" };
+  if (method === "conversations.list")
+    return { ok: true, channels: [...channels.values()], response_metadata: {} };
+  if (method === "conversations.info") {
+    const channel = [...channels.values()].find((c) => c.id === body.channel);
+    return channel ? { ok: true, channel } : { ok: false, error: "channel_not_found" };
+  }
+  return undefined;
 }
