@@ -254,8 +254,7 @@ describe.skipIf(!hasMoto)("autopilot doctor on the sandbox world", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "doctor-session-"));
     try {
       const configFile = path.join(dir, "sandbox.yml");
-      const { stringify } = await import("yaml");
-      writeFileSync(configFile, stringify(w.config));
+      writeFileSync(configFile, w.configText);
       const session = path.join(dir, "session.json");
       // Every AWS call through the stand-in: it answers DescribeInstanceInformation and forwards the rest.
       writeFileSync(
@@ -271,6 +270,7 @@ describe.skipIf(!hasMoto)("autopilot doctor on the sandbox world", () => {
       let err = "";
       const io = { out: (t: string) => (out += t), err: (t: string) => (err += t) };
       const code = await runCli(["doctor", "--session", session, "--json"], io);
+      expect(err).toBe("");
       const report = JSON.parse(out) as { exitCode: number; results: CheckResult[] };
       expect(code, err).toBe(0);
       expect(report.exitCode).toBe(0);

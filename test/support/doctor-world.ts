@@ -40,6 +40,8 @@ export interface DoctorWorld {
   slack: SlackSink;
   standIn: RunCommandStandIn;
   config: StageConfig;
+  /** The stage file with the ids moto assigned, as the sandbox writes it for its session. */
+  configText: string;
   seeded: Seeded;
   world: WorldClients;
   instanceIds: string[];
@@ -69,7 +71,7 @@ export async function startDoctorWorld(): Promise<DoctorWorld> {
       cloudwatch: createCloudWatchClient(aws),
     };
     const source = readFileSync(path.join(root, "config/sandbox.yml"), "utf8");
-    const { seeded, config } = await seedFromConfig(world, moto.url, source, "sandbox.yml");
+    const { seeded, config, configText } = await seedFromConfig(world, moto.url, source, "sandbox.yml");
 
     const now = Date.now();
     const cdn = createCloudFrontMetricsClient(aws);
@@ -116,7 +118,7 @@ export async function startDoctorWorld(): Promise<DoctorWorld> {
     await deployFunctions(aws, config);
     slack.setChannel(config.slack.channel, true);
     const clients = doctorClients({ ...aws, endpoint: standIn.url }, slack.apiUrl);
-    return { moto, slack, standIn, config, seeded, world, instanceIds, clients, aws, stop };
+    return { moto, slack, standIn, config, configText, seeded, world, instanceIds, clients, aws, stop };
   } catch (error) {
     await stop();
     throw error;
