@@ -43,8 +43,10 @@ export function doctorCommand(ctx: CliContext): Command {
     .action(async (_options: DoctorOptions, command: Command) => {
       const options = command.optsWithGlobals<DoctorOptions>();
       // Loaded on demand: --help and usage errors need no SDK.
-      const { doctorClients, destroyClients } = await import("../doctor/clients");
-      const { runDoctor } = await import("../doctor/run-doctor");
+      // (require: the launcher runs the CLI as CommonJS, like the other commands' lazy loads).
+      const { doctorClients, destroyClients } =
+        require("../doctor/clients") as typeof import("../doctor/clients");
+      const { runDoctor } = require("../doctor/run-doctor") as typeof import("../doctor/run-doctor");
       let config: StageConfig;
       let clients: ReturnType<typeof doctorClients>;
       if (options.local || options.session !== undefined) {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,13 +18,36 @@ import {
 } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../cli/doctor/run-doctor";
-import { runCli } from "../../cli/main";
 import type { StageConfig } from "../../shared/config/stage-config";
 import { type CheckResult, doctorExitCode, renderResultLine } from "../../shared/domain/doctor/types";
 import { type DoctorWorld, startDoctorWorld } from "../support/doctor-world";
 import { motoOrSkip } from "../support/moto";
 
 const hasMoto = motoOrSkip();
+const root = path.resolve(__dirname, "../..");
+
+/** The installed launcher, as an operator runs it (the CLI loads its commands as CommonJS). */
+function autopilot(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, "bin/autopilot.cjs"), ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 interface Misconfiguration {
   name: string;
@@ -266,21 +290,17 @@ describe.skipIf(!hasMoto)("autopilot doctor on the sandbox world", () => {
           region: "eu-west-1",
         }),
       );
-      let out = "";
-      let err = "";
-      const io = { out: (t: string) => (out += t), err: (t: string) => (err += t) };
-      const code = await runCli(["doctor", "--session", session, "--json"], io);
-      expect(err).toBe("");
-      const report = JSON.parse(out) as { exitCode: number; results: CheckResult[] };
-      expect(code, err).toBe(0);
+      const run = await autopilot(["doctor", "--session", session, "--json"]);
+      expect(run.stderr).toBe("");
+      const report = JSON.parse(run.stdout) as { exitCode: number; results: CheckResult[] };
+      expect(run.code).toBe(0);
       expect(report.exitCode).toBe(0);
       expect(report.results.length).toBeGreaterThan(10);
 
       writeFileSync(configFile, "stage: sandbox\nregion: nowhere\n");
-      out = "";
-      const bad = await runCli(["doctor", "--session", session], io);
-      expect(bad).toBe(2);
-      expect(err).toMatch(/region/);
+      const bad = await autopilot(["doctor", "--session", session]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/region/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
