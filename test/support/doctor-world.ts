@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ACMClient } from "@aws-sdk/client-acm";
 import { CloudFormationClient, CreateStackCommand } from "@aws-sdk/client-cloudformation";
-import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
+import { CreateDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { doctorClients } from "../../cli/doctor/clients";
 import type { DoctorClients } from "../../cli/doctor/run-doctor";
 import { functionDefinitions } from "../../infra/serverless/functions";
@@ -15,15 +19,6 @@ import { putCloudFrontMetrics } from "../../sandbox/seed/balancer-world";
 import { launchInstances } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import {
-  createAcmClient,
-  createCloudFrontMetricsClient,
-  createCloudWatchClient,
-  createEc2Client,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
 import type { StageConfig } from "../../shared/config/stage-config";
 import { motoClientOptions } from "./moto";
 
@@ -62,19 +57,22 @@ export async function startDoctorWorld(): Promise<DoctorWorld> {
   };
   try {
     const aws = motoClientOptions(moto.url);
+    // Seeding waits for moto as long as it takes: each backend loads on its first call, which on a busy
+    // machine outlasts the functions' 5 s request timeout (doctor's own clients keep theirs).
+    const patient = { ...aws, requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 } };
     const world: WorldClients = {
-      route53: createRoute53Client(aws),
-      elbv2: createElbv2Client(aws),
-      acm: createAcmClient(aws),
-      ec2: createEc2Client(aws),
-      ssm: createSsmClient(aws),
-      cloudwatch: createCloudWatchClient(aws),
+      route53: new Route53Client({ ...patient, region: "us-east-1" }),
+      elbv2: new ElasticLoadBalancingV2Client(patient),
+      acm: new ACMClient(patient),
+      ec2: new EC2Client(patient),
+      ssm: new SSMClient(patient),
+      cloudwatch: new CloudWatchClient(patient),
     };
     const source = readFileSync(path.join(root, "config/sandbox.yml"), "utf8");
     const { seeded, config, configText } = await seedFromConfig(world, moto.url, source, "sandbox.yml");
 
     const now = Date.now();
-    const cdn = createCloudFrontMetricsClient(aws);
+    const cdn = new CloudWatchClient({ ...patient, region: "us-east-1" });
     for (const pool of config.originBalancer?.pools ?? []) {
       for (const distribution of pool.distributions) {
         const minutes = Array.from({ length: 10 }, (_, i) => ({
