@@ -1,4 +1,11 @@
-import type { BenchResults, ColdStartResult, InvocationCalls, ReactionResult, ScaleResult } from "./results";
+import type {
+  BenchResults,
+  ColdStartResult,
+  FlowctlResult,
+  InvocationCalls,
+  ReactionResult,
+  ScaleResult,
+} from "./results";
 import { formatBytes, formatCount, formatMs, formatRatio, median } from "./stats";
 
 export const START_MARKER = "<!-- bench:start -->";
@@ -13,6 +20,7 @@ export function renderBenchTable(results: BenchResults): string {
   if (results.coldStart) lines.push("", ...coldStartTable(results.coldStart));
   if (results.reaction) lines.push("", ...reactionTable(results.reaction));
   if (results.scale) lines.push("", ...scaleTable(results.scale));
+  if (results.flowctl) lines.push("", ...flowctlTable(results.flowctl));
   return lines.join("\n");
 }
 
@@ -66,6 +74,20 @@ function scaleTable(s: ScaleResult): string[] {
     `| origin balancer | ${b.pools} weighted record sets in ${b.zones} zones, ${b.changedPools} changed | ${formatMs(b.wallMs)} | ${formatCount(b.totalCalls)} | ${callList(b)} | ${b.wallMs < s.goal.wallMs && worstZone <= s.goal.changeBatchesPerZone ? "yes" : "no"} |`,
     `| flow control | ${formatCount(f.instances)} instances, ${f.sendCommandBatches} SendCommand batches, ${formatCount(f.converged)} converged | ${formatMs(f.wallMs)} | ${formatCount(f.totalCalls)} | ${callList(f)} | ${f.wallMs < s.goal.wallMs ? "yes" : "no"} |`,
     ...(s.notes.length > 0 ? ["", ...s.notes.map((n) => `- ${n}`)] : []),
+  ];
+}
+
+function flowctlTable(f: FlowctlResult): string[] {
+  const row = (label: string, m: FlowctlResult["ours"]) =>
+    `| ${label} | ${formatMs(m.wallMs)} | ${formatMs(m.wallMsP90)} | ${formatMs(m.cpuMs)} | ${m.setMapMs === null ? "n/a" : `${m.setMapMs} ms`} |`;
+  return [
+    `**flowctl**: \`flowctl close\` / \`open\` alternately on one local HAProxy 2.6 instance, ${f.changes} changes each, ours interleaved with the flowctl of commit ${f.baseline?.commit ?? "n/a"} (\`haproxy -c\` and two python3 per change). Wall = spawn to exit; CPU = user + system of flowctl and every process it started; set map -> served = from the first \`set map\` until the status endpoint serves the new mode. Goal: a change ≤ ${formatMs(f.goal.changeMs)}, set map ${f.goal.setMapMs.min}-${f.goal.setMapMs.max} ms.`,
+    "",
+    "| flowctl | change, wall (median) | wall (p90) | CPU (median) | set map -> served (median) |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    row("ours", f.ours),
+    ...(f.baseline ? [row(`baseline (${f.baseline.commit})`, f.baseline)] : []),
+    ...(f.ratios ? [`| ratio | ${formatRatio(f.ratios.wall)} | | ${formatRatio(f.ratios.cpu)} | |`] : []),
   ];
 }
 

@@ -89,4 +89,24 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   reaction?: ReactionResult;
   scale?: ScaleResult;
+  flowctl?: FlowctlResult;
+}
+
+/** One flowctl mode change on one instance: medians over `changes` runs. */
+export interface FlowctlMeasure {
+  wallMs: number;
+  wallMsP90: number;
+  /** User + system CPU of flowctl and every process it started. */
+  cpuMs: number;
+  /** From flowctl's first `set map` until the status endpoint served the new mode. */
+  setMapMs: number | null;
+}
+
+export interface FlowctlResult {
+  changes: number;
+  ours: FlowctlMeasure;
+  /** The flowctl of an earlier commit, run interleaved with ours on the same instance. */
+  baseline?: FlowctlMeasure & { commit: string };
+  ratios?: { wall: number | null; cpu: number | null };
+  goal: { changeMs: number; setMapMs: { min: number; max: number } };
 }
