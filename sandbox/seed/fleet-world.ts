@@ -63,6 +63,8 @@ export interface FleetWorldOptions {
   bystanders?: number;
   deliveryTimeoutMs?: number;
   invocationVisibleAfterMs?: number;
+  /** The stand-in's delivery model (see RunCommandStandInOptions.deliveryLatencyMs); default 0. */
+  deliveryLatencyMs?: number;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function startFleetWorld(options: FleetWorldOptions): Promise<Fleet
       instances,
       pathPrepend: [path.join(repoRoot, "infra/instance")],
       ...(options.deliveryTimeoutMs !== undefined ? { deliveryTimeoutMs: options.deliveryTimeoutMs } : {}),
+      ...(options.deliveryLatencyMs !== undefined ? { deliveryLatencyMs: options.deliveryLatencyMs } : {}),
       ...(options.invocationVisibleAfterMs !== undefined
         ? { invocationVisibleAfterMs: options.invocationVisibleAfterMs }
         : {}),
