@@ -59,6 +59,21 @@ function reactionTable(r: ReactionResult): string[] {
     "| instances | trials | all serving (median) | all serving (worst) | SendCommand sent (median) | first instance (median) | handler returned (median) | cookie-holder requests | failed | goal met |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     `| ${r.instances} | ${r.trials.length} | ${formatMs(r.medianAllServingMs)} | ${formatMs(r.worstAllServingMs)} | ${formatMs(medianOf(r.trials.flatMap((t) => (t.firstSendCommandMs === null ? [] : [t.firstSendCommandMs]))))} | ${formatMs(medianOf(r.trials.map((t) => t.fastestInstanceMs)))} | ${formatMs(medianOf(r.trials.map((t) => t.handlerMs)))} | ${formatCount(r.load.requests)} | ${formatCount(r.load.failed)} | ${ok ? "yes" : "no"} |`,
+    ...reactionBreakdown(r),
+  ];
+}
+
+/** Where the time goes, medians over the trials (absent in results from before the breakdown existed). */
+function reactionBreakdown(r: ReactionResult): string[] {
+  const trials = r.trials.filter((t) => t.flowctlMs !== undefined && t.awsWaitBeforeSendMs !== undefined);
+  if (trials.length === 0) return [];
+  const sendMs = medianOf(
+    trials.flatMap((t) => (t.firstSendCommandMs === null ? [] : [t.firstSendCommandMs])),
+  );
+  const awsMs = medianOf(trials.map((t) => t.awsWaitBeforeSendMs));
+  return [
+    "",
+    `Where the time goes (medians): SendCommand sent at ${formatMs(sendMs)}, of which ${formatMs(awsMs)} waiting for AWS answers (moto on the same cores) and ${formatMs(sendMs !== null && awsMs !== null ? sendMs - awsMs : null)} our own work; delivery model ${formatMs(r.deliveryLatencyMs ?? 0)} per instance (${(r.deliveryLatencyMs ?? 0) === 0 ? "delivered as sent" : "a stated assumption"}: SSM publishes no delivery latency); flowctl on each instance ${formatMs(medianOf(trials.map((t) => t.flowctlMs?.median ?? 0)))} median, ${formatMs(medianOf(trials.map((t) => t.flowctlMs?.max ?? 0)))} the slowest of ${r.instances} (20 run at once on these cores); verify = the bench seeing every instance serve, ${formatMs(medianOf(r.trials.map((t) => t.allServingMs)))} in all.`,
   ];
 }
 

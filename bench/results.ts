@@ -41,10 +41,21 @@ export interface ReactionTrial {
   handlerMs: number;
   /** When SendCommand reached Run Command: the handler's own part (state, EC2 inventory) ends here. */
   firstSendCommandMs: number | null;
+  /** Of firstSendCommandMs, the time spent waiting for AWS answers (parallel calls counted once). */
+  awsWaitBeforeSendMs: number;
+  /** The AWS calls before (and including) the first SendCommand, "operation@ms since the invocation". */
+  beforeSend: string[];
+  startedAt: string;
+  /** The stand-in's stated delivery latency per instance (the delivery model). */
+  deliveryModelMs?: number;
+  /** flowctl's own elapsedMs across the instances. */
+  flowctlMs?: { median: number; max: number };
   outcome: string;
 }
 
 export interface ReactionResult {
+  /** The Run Command stand-in's delivery model: ms from SendCommand to flowctl starting on an instance. */
+  deliveryLatencyMs?: number;
   instances: number;
   loadClients: number;
   trials: ReactionTrial[];

@@ -27,6 +27,12 @@ const program = new Command()
   .option("--readme <path>", "README whose bench section is rewritten", "README.md")
   .option("--runs <k>", "fresh node processes per bundle for the cold start (median)", "9")
   .option("--trials <n>", "alarm -> served trials for the reaction", "5")
+  .option("--reaction-instances <n>", "local HAProxy instances for the reaction", "20")
+  .option(
+    "--delivery-latency <ms>",
+    "reaction: the Run Command stand-in's stated delivery latency per instance (0 = delivered as sent)",
+    "0",
+  )
   .option("--instances <n>", "scale: simulated EC2 instances", "1000")
   .option("--changes <n>", "flowctl: mode changes on one instance (median)", "31")
   .parse();
@@ -40,6 +46,8 @@ async function main(): Promise<void> {
     readme: string;
     runs: string;
     trials: string;
+    reactionInstances: string;
+    deliveryLatency: string;
     instances: string;
     changes: string;
   }>();
@@ -61,9 +69,10 @@ async function main(): Promise<void> {
   }
   if (chosen.includes("reaction")) {
     results.reaction = await benchReaction({
-      instances: 20,
+      instances: positive(opts.reactionInstances, "--reaction-instances"),
       trials: positive(opts.trials, "--trials"),
       loadIntervalMs: 20,
+      deliveryLatencyMs: nonNegative(opts.deliveryLatency, "--delivery-latency"),
       log,
     });
   }
@@ -78,6 +87,12 @@ async function main(): Promise<void> {
   const table = renderBenchTable(results);
   writeFileSync(readmeFile, replaceBetweenMarkers(readFileSync(readmeFile, "utf8"), table));
   console.log(table);
+}
+
+function nonNegative(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got "${text}"`);
+  return n;
 }
 
 function positive(text: string, name: string): number {
