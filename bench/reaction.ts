@@ -14,7 +14,8 @@ import { seedingClients } from "./scale-world";
 import { median } from "./stats";
 import { flowControlHandler } from "./wiring";
 
-export const REACTION_GOAL = { ms: 1_000, failed: 0 };
+/** Median over the trials (issue #14); was 1,000 ms with the worst trial before. */
+export const REACTION_GOAL = { ms: 1_500, failed: 0 };
 const DOCUMENT = "TrafficAutopilot-bench-FlowControl";
 const ALARM = "web-overload";
 const SORRY_MARKER = "So many of you are here right now!";

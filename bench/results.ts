@@ -28,7 +28,8 @@ export interface FunctionColdStart {
 
 export interface ColdStartResult {
   runs: number;
-  goal: { bytes: number; time: number };
+  /** time: import; ready: require + cold start until the first AWS request (defaults to time). */
+  goal: { bytes: number; time: number; ready?: number };
   functions: FunctionColdStart[];
   /** The same measurement with the production options before this change, when one was made. */
   previous?: { label: string; functions: FunctionColdStart[] };

@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     results.coldStart = await benchColdStart({
       runs: positive(opts.runs, "--runs"),
       previous: {
-        label: "production options before the zod locale trim (the same minus the zod-english-only plugin)",
+        label:
+          "production options with the stage config parsed from YAML and validated with the full schema at cold start (before it was compiled at package time)",
         options: previousProductionOptions(),
       },
       log,

@@ -1,4 +1,5 @@
-import { type FleetConfig, type FlowControlConfig, fleetPolicy } from "../config/flow-control-config";
+import { fleetPolicy } from "../config/fleet-policy";
+import type { FleetConfig, FlowControlConfig } from "../config/flow-control-config";
 import type { Trigger } from "../domain/decision";
 import {
   type FleetApply,
