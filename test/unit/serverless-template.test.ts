@@ -194,12 +194,16 @@ describe("the packaged CloudFormation template", () => {
       expect(listing).toContain(".build/config/sandbox.json");
       expect(listing.filter((f) => f.startsWith("config/"))).toEqual([]);
       expect(listing.some((f) => f.endsWith("handler.js"))).toBe(true);
-      const handler = execFileSync("python3", [
-        "-c",
-        "import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
-        zip,
-        `functions/${name}/handler.js`,
-      ]).toString();
+      const handler = execFileSync(
+        "python3",
+        [
+          "-c",
+          "import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
+          zip,
+          `functions/${name}/handler.js`,
+        ],
+        { maxBuffer: 16 * 1024 * 1024 },
+      ).toString();
       expect(handler).not.toContain("YAMLParseError");
       expect(listing.filter((f) => f.startsWith("node_modules/"))).toEqual([]);
       expect(readdirSync(out)).toContain("cloudformation-template-update-stack.json");
