@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseIntent } from "../domain/flow-control/intent";
-import type { FleetPolicy, FlowIntent } from "../domain/flow-control/types";
+import type { FlowIntent } from "../domain/flow-control/types";
 import { modeSchema, scheduleSchema } from "./common";
 
 /** "open", "close" or "admit N": the same words as flowctl and the SSM document's action parameter. */
