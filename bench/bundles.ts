@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { type BuildOptions, build } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { repoRoot } from "../sandbox/servers/haproxy-instance";
 
 export { repoRoot };
@@ -14,13 +14,32 @@ export function productionOptions(): BuildOptions {
 }
 
 /**
- * The production options as serverless.yml inlined them before the zod locale trim (the same minus the
- * plugin): measured in the same run to show what the change bought.
+ * The production options with the cold start as it was before the stage config was compiled at package
+ * time: the bootstrap's reader of the compiled JSON is swapped for the YAML parser + full zod schema (the
+ * bundle then reads config/<stage>.yml). Measured in the same run to show what compiling bought.
  */
 export function previousProductionOptions(): BuildOptions {
-  const { plugins: _, ...rest } = productionOptions();
-  return rest;
+  const options = productionOptions();
+  return { ...options, plugins: [...(options.plugins ?? []), yamlAtColdStart] };
 }
+
+/** Which config file each variant's bundle reads at cold start. */
+export type ConfigFormat = "compiled" | "yaml";
+
+const yamlAtColdStart: Plugin = {
+  name: "yaml-at-cold-start",
+  setup(build) {
+    build.onResolve({ filter: /\/config\/compiled-stage-config$/ }, () => ({
+      path: "yaml-at-cold-start",
+      namespace: "yaml-at-cold-start",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "yaml-at-cold-start" }, () => ({
+      contents: `export { parseStageConfig as readCompiledStageConfig } from ${JSON.stringify(path.join(repoRoot, "shared/config/stage-config.ts"))};`,
+      resolveDir: repoRoot,
+      loader: "ts",
+    }));
+  },
+};
 
 /**
  * The baseline: what bundling the same imports gives with esbuild's defaults for node (mainFields

@@ -9,6 +9,8 @@ export interface CountedCall {
   hostedZoneId?: string;
   /** When the call arrived, in ms since the counter was last reset. */
   atMs?: number;
+  /** When its answer had been passed back whole, same clock. */
+  doneMs?: number;
 }
 
 export interface CallCounter {
@@ -27,7 +29,13 @@ export async function startCallCounter(route: (service: string) => string): Prom
   let calls: CountedCall[] = [];
   let since = Date.now();
   const server = createServer((request, response) => {
-    void forward(request, response, route, (call) => calls.push({ ...call, atMs: Date.now() - since }));
+    void forward(request, response, route, (call) => {
+      const counted: CountedCall = { ...call, atMs: Date.now() - since };
+      calls.push(counted);
+      return () => {
+        counted.doneMs = Date.now() - since;
+      };
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -53,7 +61,7 @@ async function forward(
   request: IncomingMessage,
   response: ServerResponse,
   route: (service: string) => string,
-  record: (call: CountedCall) => void,
+  record: (call: CountedCall) => () => void,
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -64,13 +72,14 @@ async function forward(
     request.headers,
     body.toString("utf8"),
   );
-  record(call);
+  const answered = record(call);
   const upstream = httpRequest(
     new URL(request.url ?? "/", route(call.service)),
     { method: request.method, headers: request.headers },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
       answer.pipe(response);
+      answer.on("end", answered);
     },
   );
   upstream.on("error", (error) => {

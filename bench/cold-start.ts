@@ -1,13 +1,15 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BuildOptions } from "esbuild";
-import { buildBundle, functionNames, NAIVE_OPTIONS, productionOptions } from "./bundles";
+import { compileStageConfig } from "../shared/config/compile-stage-config";
+import { buildBundle, functionNames, NAIVE_OPTIONS, productionOptions, repoRoot } from "./bundles";
 import { type ImportSample, timeImport } from "./import-timer";
 import type { BundleMeasure, ColdStartResult, FunctionColdStart } from "./results";
 import { median, ratio, round } from "./stats";
 
-export const COLD_START_GOAL = { bytes: 0.6, time: 0.6 };
+/** Import and ready goals differ since the stage config is compiled at package time (issue #14). */
+export const COLD_START_GOAL = { bytes: 0.3, time: 0.35, ready: 0.5 };
 
 export interface ColdStartOptions {
   /** Fresh node processes per bundle (K); the median is reported. */
@@ -31,17 +33,32 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
       ["naive", NAIVE_OPTIONS],
       ...(options.previous ? [["previous", options.previous.options] as [string, BuildOptions]] : []),
     ];
+    // ours and naive read the compiled stage config, as shipped; "previous" reads the YAML, as it did.
+    const compiledConfig = path.join(outDir, "sandbox.json");
+    await writeFile(
+      compiledConfig,
+      compileStageConfig(
+        await readFile(path.join(repoRoot, "config/sandbox.yml"), "utf8"),
+        "config/sandbox.yml",
+      ),
+    );
+    const configOf = (variant: string) =>
+      variant === "previous" ? path.join(repoRoot, "config/sandbox.yml") : compiledConfig;
     const names = functionNames();
-    const bundles = new Map<string, { file: string; bytes: number; samples: ImportSample[] }>();
+    const bundles = new Map<
+      string,
+      { file: string; bytes: number; configFile: string; samples: ImportSample[] }
+    >();
     for (const name of names) {
       for (const [variant, buildOptions] of variants) {
         const built = await buildBundle(name, buildOptions, path.join(outDir, variant));
-        bundles.set(`${variant}/${name}`, { ...built, samples: [] });
+        bundles.set(`${variant}/${name}`, { ...built, configFile: configOf(variant), samples: [] });
       }
     }
     for (let run = 1; run <= options.runs; run++) {
       options.log(`cold start: run ${run}/${options.runs}`);
-      for (const bundle of bundles.values()) bundle.samples.push(await timeImport(bundle.file));
+      for (const bundle of bundles.values())
+        bundle.samples.push(await timeImport(bundle.file, bundle.configFile));
     }
     const measure = (variant: string, name: string): BundleMeasure => {
       const bundle = bundles.get(`${variant}/${name}`);

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import path from "node:path";
 import { repoRoot } from "./bundles";
 import { scheduledEvent } from "./events";
 
@@ -40,7 +39,11 @@ server.listen(0, "127.0.0.1", () => {
 });
 `;
 
-export function timeImport(bundleFile: string, readyLimitMs = 10_000): Promise<ImportSample> {
+export function timeImport(
+  bundleFile: string,
+  configFile: string,
+  readyLimitMs = 10_000,
+): Promise<ImportSample> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -55,7 +58,7 @@ export function timeImport(bundleFile: string, readyLimitMs = 10_000): Promise<I
           BENCH_EVENT: JSON.stringify(scheduledEvent(new Date("2026-11-02T20:05:00Z"))),
           BENCH_READY_LIMIT_MS: String(readyLimitMs),
           STAGE: "sandbox",
-          CONFIG_FILE: path.join(repoRoot, "config/sandbox.yml"),
+          CONFIG_FILE: configFile,
           LOG_LEVEL: "error",
           AWS_ACCESS_KEY_ID: "bench",
           AWS_SECRET_ACCESS_KEY: "bench",

@@ -1,5 +1,6 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { GetCommandInvocationCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { startFleetWorld } from "../sandbox/seed/fleet-world";
 import { HAPROXY_MISSING_MESSAGE, haproxyAvailable } from "../sandbox/servers/haproxy-instance";
 import { motoAvailable, startMoto } from "../sandbox/servers/moto-server";
@@ -13,7 +14,8 @@ import { seedingClients } from "./scale-world";
 import { median } from "./stats";
 import { flowControlHandler } from "./wiring";
 
-export const REACTION_GOAL = { ms: 1_000, failed: 0 };
+/** Median over the trials (issue #14); was 1,000 ms with the worst trial before. */
+export const REACTION_GOAL = { ms: 1_500, failed: 0 };
 const DOCUMENT = "TrafficAutopilot-bench-FlowControl";
 const ALARM = "web-overload";
 const SORRY_MARKER = "So many of you are here right now!";
@@ -44,6 +46,13 @@ export interface ReactionOptions {
   trials: number;
   /** Between two requests of one cookie-holding client (one client per instance). */
   loadIntervalMs: number;
+  /**
+   * The Run Command stand-in's delivery model: ms from SendCommand to the agent starting flowctl on each
+   * instance. SSM pushes commands over the agent's open channel and publishes no latency figure: 0 means
+   * "delivered as sent", so the table shows our side plus the instances' side, and a real fleet adds SSM's
+   * delivery on top.
+   */
+  deliveryLatencyMs: number;
   log: (line: string) => void;
 }
 
@@ -67,6 +76,12 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
       tag: { key: "Role", value: "haproxy-web" },
       size: options.instances,
       documentName: DOCUMENT,
+      deliveryLatencyMs: options.deliveryLatencyMs,
+    });
+    const outputs = new SSMClient({
+      region: "eu-west-1",
+      endpoint: world.standIn.url,
+      credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
     });
     const members = world.members;
     const standInUrl = world.standIn.url;
@@ -91,9 +106,11 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
       let sequence = 0;
       for (let trial = 1; trial <= options.trials; trial++) {
         const engage = await timeTransition(members, ++sequence, "ALARM", invoke, calls);
+        engage.deliveryModelMs = options.deliveryLatencyMs;
+        engage.flowctlMs = await flowctlTimes(world, outputs, engage.startedAt);
         trials.push(engage);
         options.log(
-          `reaction: trial ${trial}: ${members.length} instances serve the sorry page after ${engage.allServingMs} ms`,
+          `reaction: trial ${trial}: ${members.length} instances serve the sorry page after ${engage.allServingMs} ms; SendCommand at ${engage.firstSendCommandMs} ms (${engage.awsWaitBeforeSendMs} ms of it waiting on AWS: ${engage.beforeSend.join(" ")}); flowctl median ${engage.flowctlMs?.median} ms, max ${engage.flowctlMs?.max} ms`,
         );
         // Back to open, so the next trial measures a real change again (not part of the goal).
         await timeTransition(members, ++sequence, "OK", invoke, calls);
@@ -107,7 +124,9 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
       `reaction: ${loadReport.requests} cookie-holder requests, ${loadReport.non2xx + loadReport.errors} failed ${loadReport.samples.join("; ")}`,
     );
     const times = trials.map((t) => t.allServingMs);
+    outputs.destroy();
     return {
+      deliveryLatencyMs: options.deliveryLatencyMs,
       instances: members.length,
       loadClients: members.length,
       trials,
@@ -145,6 +164,7 @@ async function timeTransition(
       ? (status: number, body: string) => status === 503 && body.includes(SORRY_MARKER)
       : (status: number) => status === 200;
   calls.reset();
+  const startedAt = new Date();
   const started = performance.now();
   let handlerMs = 0;
   const handled = invoke(event).then((decisions) => {
@@ -169,8 +189,61 @@ async function timeTransition(
     fastestInstanceMs: Math.round(Math.min(...times)),
     handlerMs,
     firstSendCommandMs: calls.calls().find((c) => c.operation === "SendCommand")?.atMs ?? null,
+    awsWaitBeforeSendMs: awsWaitBeforeSend(calls),
+    beforeSend: callsBeforeSend(calls),
+    startedAt: startedAt.toISOString(),
     outcome: `${decision.rule} ${decision.outcome}`,
   };
+}
+
+/**
+ * How much of the time before SendCommand the handler spent waiting for AWS answers: the union of the
+ * [sent, answered] intervals of the calls before it (parallel calls count once). The rest is our own work.
+ */
+function awsWaitBeforeSend(calls: CallCounter): number {
+  const all = calls.calls();
+  const send = all.findIndex((c) => c.operation === "SendCommand");
+  const sendAt = send === -1 ? Number.POSITIVE_INFINITY : (all[send]?.atMs ?? 0);
+  const spans = all
+    .slice(0, send === -1 ? all.length : send)
+    .map((c) => [c.atMs ?? 0, Math.min(c.doneMs ?? sendAt, sendAt)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of spans) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return Math.round(total);
+}
+
+/** flowctl's own elapsedMs on each instance for the commands sent since `since` (read after the trial). */
+async function flowctlTimes(
+  world: Awaited<ReturnType<typeof startFleetWorld>>,
+  client: SSMClient,
+  since: string,
+): Promise<{ median: number; max: number }> {
+  const elapsed: number[] = [];
+  for (const command of world.standIn.commands().filter((c) => c.requestedAt.toISOString() >= since)) {
+    for (const instanceId of command.instanceIds) {
+      const out = await client.send(
+        new GetCommandInvocationCommand({ CommandId: command.commandId, InstanceId: instanceId }),
+      );
+      const json = JSON.parse(out.StandardOutputContent?.trim() || "{}") as { elapsedMs?: number };
+      if (typeof json.elapsedMs === "number") elapsed.push(json.elapsedMs);
+    }
+  }
+  return elapsed.length === 0
+    ? { median: 0, max: 0 }
+    : { median: Math.round(median(elapsed)), max: Math.max(...elapsed) };
+}
+
+/** The AWS calls the handler made before its first SendCommand, "operation@ms" in order: our side's path. */
+function callsBeforeSend(calls: CallCounter): string[] {
+  const all = calls.calls();
+  const send = all.findIndex((c) => c.operation === "SendCommand");
+  return all.slice(0, send === -1 ? all.length : send + 1).map((c) => `${c.operation}@${c.atMs ?? "?"}`);
 }
 
 /** Polls one instance as a new visitor (no cookie) until `serves` holds; ms since `started`. */

@@ -1,4 +1,11 @@
-import type { BenchResults, ColdStartResult, InvocationCalls, ReactionResult, ScaleResult } from "./results";
+import type {
+  BenchResults,
+  ColdStartResult,
+  FlowctlResult,
+  InvocationCalls,
+  ReactionResult,
+  ScaleResult,
+} from "./results";
 import { formatBytes, formatCount, formatMs, formatRatio, median } from "./stats";
 
 export const START_MARKER = "<!-- bench:start -->";
@@ -13,6 +20,7 @@ export function renderBenchTable(results: BenchResults): string {
   if (results.coldStart) lines.push("", ...coldStartTable(results.coldStart));
   if (results.reaction) lines.push("", ...reactionTable(results.reaction));
   if (results.scale) lines.push("", ...scaleTable(results.scale));
+  if (results.flowctl) lines.push("", ...flowctlTable(results.flowctl));
   return lines.join("\n");
 }
 
@@ -20,7 +28,7 @@ function coldStartTable(c: ColdStartResult): string[] {
   const goal = c.goal;
   const rows = c.functions.map(
     (f) =>
-      `| ${f.name} | ${formatBytes(f.ours.bytes)} | ${formatBytes(f.naive.bytes)} | ${formatRatio(f.ratios.bytes, goal.bytes)} | ${formatMs(f.ours.importMs)} | ${formatMs(f.naive.importMs)} | ${formatRatio(f.ratios.import, goal.time)} | ${formatRatio(f.ratios.importCpu)} | ${formatMs(f.ours.readyMs)} | ${formatMs(f.naive.readyMs)} | ${formatRatio(f.ratios.ready, goal.time)} |`,
+      `| ${f.name} | ${formatBytes(f.ours.bytes)} | ${formatBytes(f.naive.bytes)} | ${formatRatio(f.ratios.bytes, goal.bytes)} | ${formatMs(f.ours.importMs)} | ${formatMs(f.naive.importMs)} | ${formatRatio(f.ratios.import, goal.time)} | ${formatRatio(f.ratios.importCpu)} | ${formatMs(f.ours.readyMs)} | ${formatMs(f.naive.readyMs)} | ${formatRatio(f.ratios.ready, goal.ready ?? goal.time)} |`,
   );
   const previous = c.previous
     ? [
@@ -34,7 +42,7 @@ function coldStartTable(c: ColdStartResult): string[] {
       ]
     : [];
   return [
-    `**Cold start**: per function, our production bundle vs a naive bundle of the same imports (esbuild defaults for node: no minification, default mainFields and conditions). Import = \`require()\` of the bundle; ready = require + cold start until the first AWS request leaves (config validated, clients built, request signed; n/a: the function sent none for a scheduled event within 10 s). Medians of ${c.runs} fresh \`node\` processes each; goal ≤ ${goal.bytes}x bytes and ≤ ${goal.time}x time.`,
+    `**Cold start**: per function, our production bundle vs a naive bundle of the same imports (esbuild defaults for node: no minification, default mainFields and conditions). Import = \`require()\` of the bundle; ready = require + cold start until the first AWS request leaves (config validated, clients built, request signed; n/a: the function sent none for a scheduled event within 10 s). Medians of ${c.runs} fresh \`node\` processes each; goal ≤ ${goal.bytes}x bytes, ≤ ${goal.time}x import and ≤ ${goal.ready ?? goal.time}x ready. Ours and naive read the stage config compiled to JSON at package time; "previous" below is our production build reading the YAML with the full schema at cold start, as before.`,
     "",
     "| function | bytes (ours) | bytes (naive) | bytes ratio | import (ours) | import (naive) | import ratio | import CPU ratio | ready (ours) | ready (naive) | ready ratio |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -44,13 +52,28 @@ function coldStartTable(c: ColdStartResult): string[] {
 }
 
 function reactionTable(r: ReactionResult): string[] {
-  const ok = r.worstAllServingMs <= r.goal.ms && r.load.failed <= r.goal.failed;
+  const ok = r.medianAllServingMs <= r.goal.ms && r.load.failed <= r.goal.failed;
   return [
-    `**Reaction**: CloudWatch ALARM notification -> the real flow-control handler -> Run Command stand-in -> \`flowctl close\` on ${r.instances} local HAProxy 2.6 instances, until every instance serves the sorry page to a new visitor, while ${r.loadClients} keep-alive clients holding the admission cookie load them (warm function; goal ≤ ${formatMs(r.goal.ms)}, ${r.goal.failed} failed).`,
+    `**Reaction**: CloudWatch ALARM notification -> the real flow-control handler -> Run Command stand-in -> \`flowctl close\` on ${r.instances} local HAProxy 2.6 instances, until every instance serves the sorry page to a new visitor, while ${r.loadClients} keep-alive clients holding the admission cookie load them (warm function; goal: median ≤ ${formatMs(r.goal.ms)}, ${r.goal.failed} failed).`,
     "",
     "| instances | trials | all serving (median) | all serving (worst) | SendCommand sent (median) | first instance (median) | handler returned (median) | cookie-holder requests | failed | goal met |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     `| ${r.instances} | ${r.trials.length} | ${formatMs(r.medianAllServingMs)} | ${formatMs(r.worstAllServingMs)} | ${formatMs(medianOf(r.trials.flatMap((t) => (t.firstSendCommandMs === null ? [] : [t.firstSendCommandMs]))))} | ${formatMs(medianOf(r.trials.map((t) => t.fastestInstanceMs)))} | ${formatMs(medianOf(r.trials.map((t) => t.handlerMs)))} | ${formatCount(r.load.requests)} | ${formatCount(r.load.failed)} | ${ok ? "yes" : "no"} |`,
+    ...reactionBreakdown(r),
+  ];
+}
+
+/** Where the time goes, medians over the trials (absent in results from before the breakdown existed). */
+function reactionBreakdown(r: ReactionResult): string[] {
+  const trials = r.trials.filter((t) => t.flowctlMs !== undefined && t.awsWaitBeforeSendMs !== undefined);
+  if (trials.length === 0) return [];
+  const sendMs = medianOf(
+    trials.flatMap((t) => (t.firstSendCommandMs === null ? [] : [t.firstSendCommandMs])),
+  );
+  const awsMs = medianOf(trials.map((t) => t.awsWaitBeforeSendMs));
+  return [
+    "",
+    `Where the time goes (medians): SendCommand sent at ${formatMs(sendMs)}, of which ${formatMs(awsMs)} waiting for AWS answers (moto on the same cores) and ${formatMs(sendMs !== null && awsMs !== null ? sendMs - awsMs : null)} our own work; delivery model ${formatMs(r.deliveryLatencyMs ?? 0)} per instance (${(r.deliveryLatencyMs ?? 0) === 0 ? "delivered as sent" : "a stated assumption"}: SSM publishes no delivery latency); flowctl on each instance ${formatMs(medianOf(trials.map((t) => t.flowctlMs?.median ?? 0)))} median, ${formatMs(medianOf(trials.map((t) => t.flowctlMs?.max ?? 0)))} the slowest of ${r.instances} (20 run at once on these cores); verify = the bench seeing every instance serve, ${formatMs(medianOf(r.trials.map((t) => t.allServingMs)))} in all.`,
   ];
 }
 
@@ -66,6 +89,20 @@ function scaleTable(s: ScaleResult): string[] {
     `| origin balancer | ${b.pools} weighted record sets in ${b.zones} zones, ${b.changedPools} changed | ${formatMs(b.wallMs)} | ${formatCount(b.totalCalls)} | ${callList(b)} | ${b.wallMs < s.goal.wallMs && worstZone <= s.goal.changeBatchesPerZone ? "yes" : "no"} |`,
     `| flow control | ${formatCount(f.instances)} instances, ${f.sendCommandBatches} SendCommand batches, ${formatCount(f.converged)} converged | ${formatMs(f.wallMs)} | ${formatCount(f.totalCalls)} | ${callList(f)} | ${f.wallMs < s.goal.wallMs ? "yes" : "no"} |`,
     ...(s.notes.length > 0 ? ["", ...s.notes.map((n) => `- ${n}`)] : []),
+  ];
+}
+
+function flowctlTable(f: FlowctlResult): string[] {
+  const row = (label: string, m: FlowctlResult["ours"]) =>
+    `| ${label} | ${formatMs(m.wallMs)} | ${formatMs(m.wallMsP90)} | ${formatMs(m.cpuMs)} | ${m.setMapMs === null ? "n/a" : `${m.setMapMs} ms`} |`;
+  return [
+    `**flowctl**: \`flowctl close\` / \`open\` alternately on one local HAProxy 2.6 instance, ${f.changes} changes each, ours interleaved with the flowctl of commit ${f.baseline?.commit ?? "n/a"} (\`haproxy -c\` and two python3 per change). Wall = spawn to exit; CPU = user + system of flowctl and every process it started; set map -> served = from the first \`set map\` until the status endpoint serves the new mode. Goal: a change ≤ ${formatMs(f.goal.changeMs)}, set map ${f.goal.setMapMs.min}-${f.goal.setMapMs.max} ms.`,
+    "",
+    "| flowctl | change, wall (median) | wall (p90) | CPU (median) | set map -> served (median) |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    row("ours", f.ours),
+    ...(f.baseline ? [row(`baseline (${f.baseline.commit})`, f.baseline)] : []),
+    ...(f.ratios ? [`| ratio | ${formatRatio(f.ratios.wall)} | | ${formatRatio(f.ratios.cpu)} | |`] : []),
   ];
 }
 

@@ -28,7 +28,8 @@ export interface FunctionColdStart {
 
 export interface ColdStartResult {
   runs: number;
-  goal: { bytes: number; time: number };
+  /** time: import; ready: require + cold start until the first AWS request (defaults to time). */
+  goal: { bytes: number; time: number; ready?: number };
   functions: FunctionColdStart[];
   /** The same measurement with the production options before this change, when one was made. */
   previous?: { label: string; functions: FunctionColdStart[] };
@@ -41,10 +42,21 @@ export interface ReactionTrial {
   handlerMs: number;
   /** When SendCommand reached Run Command: the handler's own part (state, EC2 inventory) ends here. */
   firstSendCommandMs: number | null;
+  /** Of firstSendCommandMs, the time spent waiting for AWS answers (parallel calls counted once). */
+  awsWaitBeforeSendMs: number;
+  /** The AWS calls before (and including) the first SendCommand, "operation@ms since the invocation". */
+  beforeSend: string[];
+  startedAt: string;
+  /** The stand-in's stated delivery latency per instance (the delivery model). */
+  deliveryModelMs?: number;
+  /** flowctl's own elapsedMs across the instances. */
+  flowctlMs?: { median: number; max: number };
   outcome: string;
 }
 
 export interface ReactionResult {
+  /** The Run Command stand-in's delivery model: ms from SendCommand to flowctl starting on an instance. */
+  deliveryLatencyMs?: number;
   instances: number;
   loadClients: number;
   trials: ReactionTrial[];
@@ -89,4 +101,24 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   reaction?: ReactionResult;
   scale?: ScaleResult;
+  flowctl?: FlowctlResult;
+}
+
+/** One flowctl mode change on one instance: medians over `changes` runs. */
+export interface FlowctlMeasure {
+  wallMs: number;
+  wallMsP90: number;
+  /** User + system CPU of flowctl and every process it started. */
+  cpuMs: number;
+  /** From flowctl's first `set map` until the status endpoint served the new mode. */
+  setMapMs: number | null;
+}
+
+export interface FlowctlResult {
+  changes: number;
+  ours: FlowctlMeasure;
+  /** The flowctl of an earlier commit, run interleaved with ours on the same instance. */
+  baseline?: FlowctlMeasure & { commit: string };
+  ratios?: { wall: number | null; cpu: number | null };
+  goal: { changeMs: number; setMapMs: { min: number; max: number } };
 }

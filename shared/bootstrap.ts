@@ -5,7 +5,8 @@ import type { Context } from "aws-lambda";
 import { createSsmClient } from "./adapters/aws/clients";
 import { readSecret } from "./adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "./adapters/slack/slack-notifier";
-import { parseStageConfig, type StageConfig } from "./config/stage-config";
+import { readCompiledStageConfig } from "./config/compiled-stage-config";
+import type { StageConfig } from "./config/stage-config";
 import { InvalidConfigError } from "./errors";
 import type { Notifier } from "./ports/notifier";
 import { type FunctionEnvironment, readEnvironment } from "./runtime/environment";
@@ -25,7 +26,8 @@ export async function coldStart(
   processEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<ColdStart> {
   const env = readEnvironment(processEnv);
-  const config = parseStageConfig(readFileSync(env.configFile, "utf8"), env.configFile);
+  // Validated when packaged; only its shape is checked here (no YAML parser, no schema at cold start).
+  const config = readCompiledStageConfig(readFileSync(env.configFile, "utf8"), env.configFile);
   const logger = createLogger({ base: { service, stage: config.stage }, level: env.logLevel });
   const ssm = createSsmClient({ region: config.region });
   const token = await readSecret(ssm, config.slack.tokenParameter);

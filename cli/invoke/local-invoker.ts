@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
+import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
 import type { SandboxSession } from "./session";
@@ -97,6 +98,17 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
   };
 }
 
+/**
+ * The handlers read the compiled stage config, as in Lambda: compile the session's stage file (validated
+ * with the full schema, every problem listed) next to it, unless the session already names a compiled one.
+ */
+function compiledConfigOf(configFile: string): string {
+  if (configFile.endsWith(".json")) return configFile;
+  const compiled = configFile.replace(/(\.ya?ml)?$/, ".compiled.json");
+  writeFileSync(compiled, compileStageConfig(readFileSync(configFile, "utf8"), configFile));
+  return compiled;
+}
+
 /** The standard AWS and function settings, explicit: never a developer's profile, keys or CA bundle. */
 function pointAtSandbox(session: SandboxSession, stage: string): void {
   for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_DEFAULT_PROFILE"]) {
@@ -108,7 +120,7 @@ function pointAtSandbox(session: SandboxSession, stage: string): void {
     AWS_SECRET_ACCESS_KEY: "sandbox",
     AWS_REGION: session.region,
     STAGE: stage,
-    CONFIG_FILE: session.configFile,
+    CONFIG_FILE: compiledConfigOf(session.configFile),
     SLACK_API_URL: session.slackApiUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   });

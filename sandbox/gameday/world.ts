@@ -17,6 +17,7 @@ import {
   createRoute53Client,
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
+import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
 import type { TraceMinute } from "../../tools/backtest/trace";
 import { putCloudFrontMetrics } from "../seed/balancer-world";
@@ -100,7 +101,10 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     if (seeding.status !== "fulfilled") throw new Error("unreachable: seeding neither failed nor succeeded");
     const { seeded, configText, config } = seeding.value;
     writeFileSync(configFile, configText);
-    process.env.CONFIG_FILE = configFile;
+    // The handlers read the compiled stage config, as in Lambda (validated here like at package time).
+    const compiledFile = configFile.replace(/\.yml$/, ".json");
+    writeFileSync(compiledFile, compileStageConfig(configText, configFile));
+    process.env.CONFIG_FILE = compiledFile;
     // Run Command goes to the stand-in, which forwards every other SSM call (parameters) to moto.
     if (fleet) process.env.AWS_ENDPOINT_URL_SSM = fleet.standIn.url;
     options.print(

@@ -17,12 +17,16 @@ export interface SchedulerOptions {
   readonly pathPrepend: readonly string[];
   readonly deliveryTimeoutMs: number;
   readonly executionTimeoutMs?: number;
+  /** The delivery model: ms from hand-out to the agent starting the script on an online instance. */
+  readonly deliveryLatencyMs: (instanceId: string) => number;
 }
 
 interface WaitingDelivery {
   readonly command: CommandRecord;
   readonly invocation: InvocationRecord;
   readonly timer: NodeJS.Timeout;
+  /** offline: waits for the agent (or the delivery timeout); in-transit: delivered when the timer fires. */
+  readonly kind: "offline" | "in-transit";
 }
 
 /**
@@ -45,7 +49,7 @@ export class Scheduler {
   /** Delivers what waits for the instance when it comes online (the agent reconnecting). */
   instanceCameOnline(instanceId: string): void {
     for (const entry of [...this.waiting]) {
-      if (entry.invocation.instanceId !== instanceId) continue;
+      if (entry.invocation.instanceId !== instanceId || entry.kind !== "offline") continue;
       clearTimeout(entry.timer);
       this.waiting.delete(entry);
       void this.execute(entry.command, entry.invocation);
@@ -98,17 +102,43 @@ export class Scheduler {
       next.dispatched = true;
       command.inFlight += 1;
       if (this.instance(next).online) {
-        void this.execute(command, next);
+        this.deliver(command, next);
       } else {
         this.awaitDelivery(command, next);
       }
     }
   }
 
+  /**
+   * Delivery to an online agent. Run Command pushes a command to the agent over the control channel the
+   * agent keeps open (Message Gateway Service; ec2messages where that is not allowed), so the agent does
+   * not poll on a timer and there is no polling interval to add. AWS publishes no figure for that delivery,
+   * so the stand-in takes it as a stated per-instance latency: 0 = delivered the moment it is handed out.
+   * The invocation stays Pending meanwhile, as in SSM until the agent acknowledges the message.
+   */
+  private deliver(command: CommandRecord, invocation: InvocationRecord): void {
+    const latencyMs = this.options.deliveryLatencyMs(invocation.instanceId);
+    if (latencyMs <= 0) {
+      void this.execute(command, invocation);
+      return;
+    }
+    const entry: WaitingDelivery = {
+      command,
+      invocation,
+      kind: "in-transit",
+      timer: setTimeout(() => {
+        this.waiting.delete(entry);
+        void this.execute(command, invocation);
+      }, latencyMs),
+    };
+    this.waiting.add(entry);
+  }
+
   private awaitDelivery(command: CommandRecord, invocation: InvocationRecord): void {
     const entry: WaitingDelivery = {
       command,
       invocation,
+      kind: "offline",
       timer: setTimeout(() => {
         this.waiting.delete(entry);
         end(invocation, "TimedOut", "DeliveryTimedOut");

@@ -15,6 +15,16 @@ export type { LocalInstance, RecordedCommand, RunCommandStandIn, RunCommandStand
 
 const DEFAULT_DELIVERY_TIMEOUT_MS = 2_000;
 
+function deliveryLatency(
+  model: RunCommandStandInOptions["deliveryLatencyMs"],
+): (instanceId: string) => number {
+  if (typeof model === "function") return model;
+  const fixed = model ?? 0;
+  if (!Number.isFinite(fixed) || fixed < 0)
+    throw new Error(`run-command stand-in: deliveryLatencyMs ${fixed}`);
+  return () => fixed;
+}
+
 type Handler = (state: StandInState, body: Record<string, unknown>) => Record<string, unknown>;
 
 /** The Run Command operations answered here; every other SSM operation goes to moto untouched. */
@@ -44,6 +54,7 @@ export async function startRunCommandStandIn(options: RunCommandStandInOptions):
     pathPrepend: options.pathPrepend ?? [],
     deliveryTimeoutMs,
     executionTimeoutMs: options.executionTimeoutMs,
+    deliveryLatencyMs: deliveryLatency(options.deliveryLatencyMs),
   });
   const state: StandInState = {
     documents,

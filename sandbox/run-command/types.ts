@@ -22,6 +22,13 @@ export interface RunCommandStandInOptions {
   pathPrepend?: string[];
   /** How long an offline instance's invocation stays Pending before DeliveryTimedOut. Default 2,000 ms. */
   deliveryTimeoutMs?: number;
+  /**
+   * The delivery model for online instances: ms from SendCommand handing an invocation out until the agent
+   * starts the script, per instance (a number applies to all). Default 0: delivered as soon as sent. SSM
+   * pushes commands to the agent over an open channel, and AWS states no latency for it: whoever sets a
+   * value here states it as an assumption (the reaction bench prints the one it uses).
+   */
+  deliveryLatencyMs?: number | ((instanceId: string) => number);
   /** Answer InvocationDoesNotExist for this long after SendCommand, like the real race. Default 0. */
   invocationVisibleAfterMs?: number;
   /** Upper bound on one step's run, on top of the step's own timeoutSeconds. Default: the step's (3,600 s). */

@@ -63,6 +63,8 @@ export interface FleetWorldOptions {
   bystanders?: number;
   deliveryTimeoutMs?: number;
   invocationVisibleAfterMs?: number;
+  /** The stand-in's delivery model (see RunCommandStandInOptions.deliveryLatencyMs); default 0. */
+  deliveryLatencyMs?: number;
 }
 
 /**
@@ -93,6 +95,12 @@ export async function startFleetWorld(options: FleetWorldOptions): Promise<Fleet
     // Started one after another: each picks free ports, and parallel starts would race for them.
     for (const instanceId of ids)
       members.push({ instanceId, haproxy: await startHaproxyInstance({ name: instanceId }) });
+    // As install.md says after installing the configuration: `flowctl check` runs haproxy -c once, so the
+    // first mode change does not pay for it on the incident path.
+    for (const member of members) {
+      const { exitCode, json } = await member.haproxy.runFlowctl(["check"]);
+      if (exitCode !== 0) throw new Error(`flowctl check on ${member.instanceId}: ${json.message}`);
+    }
     const instances: LocalInstance[] = [
       ...members.map((m) => ({
         instanceId: m.instanceId,
@@ -121,6 +129,7 @@ export async function startFleetWorld(options: FleetWorldOptions): Promise<Fleet
       instances,
       pathPrepend: [path.join(repoRoot, "infra/instance")],
       ...(options.deliveryTimeoutMs !== undefined ? { deliveryTimeoutMs: options.deliveryTimeoutMs } : {}),
+      ...(options.deliveryLatencyMs !== undefined ? { deliveryLatencyMs: options.deliveryLatencyMs } : {}),
       ...(options.invocationVisibleAfterMs !== undefined
         ? { invocationVisibleAfterMs: options.invocationVisibleAfterMs }
         : {}),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseIntent } from "../domain/flow-control/intent";
-import type { FleetPolicy, FlowIntent } from "../domain/flow-control/types";
+import type { FlowIntent } from "../domain/flow-control/types";
 import { modeSchema, scheduleSchema } from "./common";
 
 /** "open", "close" or "admit N": the same words as flowctl and the SSM document's action parameter. */
@@ -143,16 +143,5 @@ export const flowControlSchema = z
 export type FleetConfig = z.infer<typeof fleetSchema>;
 export type FlowControlConfig = z.infer<typeof flowControlSchema>;
 
-/** The policy view of a fleet's configuration. */
-export function fleetPolicy(fleet: FleetConfig): FleetPolicy {
-  return {
-    name: fleet.name,
-    tag: fleet.tag,
-    minEngagedMinutes: fleet.minEngagedMinutes,
-    alarms: fleet.alarms.map((a) => ({
-      alarmName: a.alarmName,
-      ...(a.onAlarm ? { onAlarm: a.onAlarm } : {}),
-      ...(a.onOk ? { onOk: a.onOk } : {}),
-    })),
-  };
-}
+// Kept in its own file so the functions can use it without evaluating the schemas above.
+export { fleetPolicy } from "./fleet-policy";

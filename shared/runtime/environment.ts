@@ -3,7 +3,7 @@ import { MissingEnvironmentError } from "../errors";
 /** Every environment variable the functions read, read here and nowhere else. */
 export interface FunctionEnvironment {
   stage: string;
-  /** Stage file path relative to the working directory (the bundle root in Lambda). */
+  /** The compiled stage config (JSON written at package time), relative to the working directory (the bundle root in Lambda). */
   configFile: string;
   /** Set only in the local sandbox: the Slack Web API base URL (a local sink). */
   slackApiUrl?: string;
@@ -20,7 +20,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): FunctionE
   if (missing.length > 0) throw new MissingEnvironmentError(missing);
   return {
     stage: stage as string,
-    configFile: env.CONFIG_FILE ?? `config/${stage}.yml`,
+    configFile: env.CONFIG_FILE ?? `.build/config/${stage}.json`,
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
     logLevel: logLevel as FunctionEnvironment["logLevel"],
   };

@@ -1,4 +1,5 @@
-import { type FleetConfig, type FlowControlConfig, fleetPolicy } from "../config/flow-control-config";
+import { fleetPolicy } from "../config/fleet-policy";
+import type { FleetConfig, FlowControlConfig } from "../config/flow-control-config";
 import type { Trigger } from "../domain/decision";
 import {
   type FleetApply,
@@ -17,7 +18,7 @@ import type { FleetCommands } from "../ports/fleet-commands";
 import type { FleetInventory } from "../ports/fleet-inventory";
 import type { Notifier } from "../ports/notifier";
 import type { OverrideReader } from "../ports/override-store";
-import type { StateStore } from "../ports/state-store";
+import type { StateStore, StoredValue } from "../ports/state-store";
 import type { Logger } from "../runtime/logger";
 import { recordInIncident } from "./incident-thread";
 import { overrideNews, type TargetOverride, targetOverride, withOverride } from "./obey-overrides";
@@ -124,13 +125,26 @@ async function runFleet(
   let version: number | undefined;
   let applied: FleetApply = { kind: "not-attempted" };
   let obeyed: TargetOverride = { transition: { kind: "none" }, remember: async () => undefined };
+  // The reads the send waits for go out together (overrides, fleet state, EC2 inventory): each is one AWS
+  // round trip, and an alarm's reaction time is the length of that chain. The inventory is read even when
+  // the plan turns out to hold (one spare read); its failure matters only if something is to be sent.
+  const inventory = deps.inventory.listInstances(fleet.tag);
+  inventory.catch(() => undefined);
+  const firstLoad = deps.state.load<FleetState>(stateKey(fleet));
+  firstLoad.catch(() => undefined);
   try {
     // An unreadable override store fails the run: an operator's force or pause could be there.
     obeyed = await targetOverride(deps, "flow-control", fleet.name, now);
-    ({ plan, previous, version } = await claim(deps, config, fleet, (state) => decide(state, now)));
+    ({ plan, previous, version } = await claim(
+      deps,
+      config,
+      fleet,
+      (state) => decide(state, now),
+      firstLoad,
+    ));
     plan = obeyFleetOverride(plan, obeyed.override, obeyed.transition, previous);
     if (plan.action === "apply" && plan.intent !== undefined) {
-      const instances = (await deps.inventory.listInstances(fleet.tag)).map((i) => i.instanceId);
+      const instances = (await inventory).map((i) => i.instanceId);
       applied =
         config.mode === "auto"
           ? await reachFleet(
@@ -191,10 +205,12 @@ async function claim(
   config: FlowControlConfig,
   fleet: FleetConfig,
   decide: (state: FleetState | undefined) => FlowPlan,
+  firstLoad: Promise<StoredValue<FleetState> | undefined>,
 ): Promise<{ plan: FlowPlan; previous: FleetState | undefined; version: number | undefined }> {
   const key = stateKey(fleet);
   for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
-    const stored = await deps.state.load<FleetState>(key);
+    // The first read was started with the other reads; a re-plan after a conflict reads again.
+    const stored = attempt === 1 ? await firstLoad : await deps.state.load<FleetState>(key);
     const plan = decide(stored?.value);
     const unchanged = JSON.stringify(plan.nextState) === JSON.stringify(stored?.value);
     // A dry run records what it would do but must not claim an intent it never applies.

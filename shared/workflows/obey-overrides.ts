@@ -45,10 +45,14 @@ export async function targetOverride(
   target: string,
   now: Date,
 ): Promise<TargetOverride> {
-  const candidates = (await deps.overrides.list()).filter((o) => appliesTo(o, automation, target));
-  const override = overrideInForce(candidates, now);
   const key = `${automation}/${target}/override-seen`;
-  const seen = await deps.state.load<{ override?: OverrideMemory }>(key);
+  // Two independent reads, one round trip: flow control waits for them before it may send.
+  const [listed, seen] = await Promise.all([
+    deps.overrides.list(),
+    deps.state.load<{ override?: OverrideMemory }>(key),
+  ]);
+  const candidates = listed.filter((o) => appliesTo(o, automation, target));
+  const override = overrideInForce(candidates, now);
   const transition = overrideTransition(seen?.value.override, override, candidates);
   return {
     ...(override ? { override } : {}),

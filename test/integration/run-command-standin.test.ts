@@ -395,6 +395,58 @@ describe.skipIf(!hasMoto)("run-command stand-in", () => {
     }
   });
 
+  it("delivers to an online agent after the stated latency, Pending until then, and at once without one", async () => {
+    const LATENCY_MS = 1_500;
+    const delayed = await startRunCommandStandIn({
+      motoUrl: moto?.url ?? "",
+      documents: { [ECHO_DOCUMENT]: await readFile(path.join(FIXTURES, "echo-document.yml"), "utf8") },
+      instances: (["web-1", "web-2"] as const).map((name) => ({
+        instanceId: idOf(name),
+        tags: { Name: name },
+        cwd: dirOf(name),
+        env: { INSTANCE_NAME: name },
+        online: true,
+      })),
+      pathPrepend: [path.join(FIXTURES, "bin")],
+      deliveryLatencyMs: (instanceId) => (instanceId === idOf("web-1") ? LATENCY_MS : 0),
+    });
+    const client = new SSMClient({
+      endpoint: delayed.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+      maxAttempts: 1,
+    });
+    try {
+      const sentAt = Date.now();
+      const { Command } = await client.send(
+        new SendCommandCommand({
+          DocumentName: ECHO_DOCUMENT,
+          InstanceIds: [idOf("web-1"), idOf("web-2")],
+          Parameters: { action: ["status"] },
+        }),
+      );
+      const statusOf = async (name: InstanceName) =>
+        (
+          await client.send(
+            new GetCommandInvocationCommand({ CommandId: Command?.CommandId, InstanceId: idOf(name) }),
+          )
+        ).Status;
+      // web-2 has no latency: it runs and ends while web-1's command is still on its way.
+      const deadline = Date.now() + 10_000;
+      while ((await statusOf("web-2")) !== "Success" && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await statusOf("web-2")).toBe("Success");
+      if (Date.now() - sentAt < LATENCY_MS - 100) expect(await statusOf("web-1")).toBe("Pending");
+      while ((await statusOf("web-1")) !== "Success" && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await statusOf("web-1")).toBe("Success");
+      expect(Date.now() - sentAt).toBeGreaterThanOrEqual(LATENCY_MS);
+    } finally {
+      client.destroy();
+      await delayed.stop();
+    }
+  });
+
   it("passes every other SSM call through to moto", async () => {
     await ssm.send(new PutParameterCommand({ Name: "/autopilot/test/flag", Value: "on", Type: "String" }));
 

@@ -20,6 +20,7 @@ import { createHandler as statusHandler } from "../../functions/status/handler";
 import { freeLoopbackPort } from "../../sandbox/servers/free-port";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { createSsmClient } from "../../shared/adapters/aws/clients";
+import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { createLogger } from "../../shared/runtime/logger";
 import { captureOutput, startTokenCheckingSlack } from "../support/leak-probes";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
@@ -134,7 +135,7 @@ describe.skipIf(!hasMoto)("the Slack token never reaches the logs", () => {
       }),
     );
     scratch = mkdtempSync(path.join(tmpdir(), "ta-secrets-"));
-    writeFileSync(path.join(scratch, "test.yml"), STAGE);
+    writeFileSync(path.join(scratch, "test.json"), compileStageConfig(STAGE, "test.yml"));
   });
 
   afterAll(async () => {
@@ -150,7 +151,7 @@ describe.skipIf(!hasMoto)("the Slack token never reaches the logs", () => {
       PATH: savedEnv.PATH ?? "",
       HOME: savedEnv.HOME ?? "",
       STAGE: "test",
-      CONFIG_FILE: path.join(scratch, "test.yml"),
+      CONFIG_FILE: path.join(scratch, "test.json"),
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: "debug",
       AWS_REGION: "eu-west-1",

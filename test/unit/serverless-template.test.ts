@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readCompiledStageConfig } from "../../shared/config/compiled-stage-config";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import { leastPrivilegeViolations } from "../support/least-privilege";
 
@@ -189,12 +190,40 @@ describe("the packaged CloudFormation template", () => {
         .toString()
         .split("\n")
         .filter(Boolean);
-      expect(listing).toContain("config/sandbox.yml");
+      // The compiled stage config, not the YAML: no function parses YAML or runs the schema at cold start.
+      expect(listing).toContain(".build/config/sandbox.json");
+      expect(listing.filter((f) => f.startsWith("config/"))).toEqual([]);
       expect(listing.some((f) => f.endsWith("handler.js"))).toBe(true);
+      const handler = execFileSync(
+        "python3",
+        [
+          "-c",
+          "import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
+          zip,
+          `functions/${name}/handler.js`,
+        ],
+        { maxBuffer: 16 * 1024 * 1024 },
+      ).toString();
+      expect(handler).not.toContain("YAMLParseError");
       expect(listing.filter((f) => f.startsWith("node_modules/"))).toEqual([]);
       expect(readdirSync(out)).toContain("cloudformation-template-update-stack.json");
     },
   );
+
+  it("points every function at the compiled stage config it ships, holding the validated stage file", () => {
+    const functions = Object.values(template.Resources).filter((r) => r.Type === "AWS::Lambda::Function");
+    for (const fn of functions) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(variables.CONFIG_FILE).toBe(".build/config/sandbox.json");
+    }
+    const shipped = readCompiledStageConfig(
+      readFileSync(path.join(root, ".build/config/sandbox.json"), "utf8"),
+      "sandbox.json",
+    );
+    expect(shipped).toEqual(
+      parseStageConfig(readFileSync(path.join(root, "config/sandbox.yml"), "utf8"), "sandbox.yml"),
+    );
+  });
 
   // Generic least-privilege rules for every function in the template, the ones to come included.
   it("grants every function least privilege: own role, no wildcard actions, scoped resources", () => {

@@ -27,6 +27,12 @@ export const MAX_INSTANCE_IDS = 50;
 /** Bounds every loop below, on top of the deadline. */
 const MAX_POLLS = 10_000;
 const MAX_PAGES = 100;
+/**
+ * The first wait between two polls; each next one doubles up to pollIntervalMs. flowctl answers within
+ * tens of milliseconds once the agent has the command, so a flat 2 s first wait would only delay the
+ * decision; the later, longer waits keep a slow fleet from costing many ListCommandInvocations calls.
+ */
+export const FIRST_POLL_WAIT_MS = 250;
 
 /**
  * Run Command with our document, in chunks of 50 instance ids. Results come from ListCommandInvocations
@@ -143,8 +149,9 @@ export function createSsmFleetCommands(client: SSMClient, options: SsmFleetComma
           }
         }
         if (!commands.some(open)) break;
-        if (Date.now() + options.pollIntervalMs >= deadline.getTime()) break;
-        await sleep(options.pollIntervalMs);
+        const wait = Math.min(options.pollIntervalMs, FIRST_POLL_WAIT_MS * 2 ** poll);
+        if (Date.now() + wait >= deadline.getTime()) break;
+        await sleep(wait);
       }
       return [...latest.values()];
     },

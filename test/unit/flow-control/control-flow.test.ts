@@ -217,6 +217,34 @@ const WEB = {
 } as const;
 
 describe("handleAlarms", () => {
+  it("starts every read the send waits for together: overrides, override memory, fleet state, inventory", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    const inFlight = new Set<string>();
+    let mostAtOnce = 0;
+    // Each read stays in flight for 20 ms: reads made one after another never overlap.
+    const slow = async <T>(name: string, read: () => Promise<T>): Promise<T> => {
+      inFlight.add(name);
+      mostAtOnce = Math.max(mostAtOnce, inFlight.size);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight.delete(name);
+      return read();
+    };
+    const state = deps.state;
+    const timed: FlowControlDeps = {
+      ...deps,
+      overrides: { list: () => slow("overrides", () => deps.overrides.list()) },
+      state: {
+        load: (key) => slow(`load ${key}`, () => state.load(key)),
+        save: (key, value, options) => state.save(key, value, options),
+      },
+      inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
+    };
+    const [decision] = await handleAlarms(timed, config(), [alarm("overload", "ALARM", 1)]);
+    expect(decision?.outcome).toBe("applied");
+    expect(mostAtOnce).toBe(4);
+  });
+
   it("sends the intent to every instance of every fleet that maps the alarm, one Slack thread each", async () => {
     const fleet = new FakeFleet({ web: { ...WEB }, api: { "i-000000000000000a1": "ok" } });
     const { deps, posts, threads, state } = world(fleet);

@@ -136,6 +136,19 @@ describe("SSM fleet commands", () => {
     expect(sleeps).toEqual([100, 100]);
   });
 
+  it("waits 250 ms before the second poll and doubles the wait up to the poll interval", async () => {
+    const [a] = ids(1) as [string];
+    ssm
+      .on(ListCommandInvocationsCommand)
+      .resolvesOnce({ CommandInvocations: [] })
+      .resolvesOnce({ CommandInvocations: [invocation(a, "Pending")] })
+      .resolvesOnce({ CommandInvocations: [invocation(a, "InProgress")] })
+      .resolvesOnce({ CommandInvocations: [invocation(a, "InProgress")] })
+      .resolves({ CommandInvocations: [invocation(a, "Success")] });
+    await commands(1_000).poll([{ commandId: COMMAND, instanceIds: [a] }], new Date(Date.now() + 60_000));
+    expect(sleeps).toEqual([250, 500, 1_000, 1_000]);
+  });
+
   it("follows NextToken through every page of invocations", async () => {
     const [a, b] = ids(2) as [string, string];
     ssm
@@ -153,9 +166,10 @@ describe("SSM fleet commands", () => {
   it("stops at the deadline and returns what is still running, never waiting beyond it", async () => {
     const [a] = ids(1) as [string];
     ssm.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: [invocation(a, "InProgress")] });
+    // The next wait (250 ms, the first of the schedule) would end after the deadline: no wait at all.
     const observations = await commands(1_000).poll(
       [{ commandId: COMMAND, instanceIds: [a] }],
-      new Date(Date.now() + 500),
+      new Date(Date.now() + 200),
     );
     expect(observations).toEqual([expect.objectContaining({ instanceId: a, status: "InProgress" })]);
     expect(sleeps).toEqual([]);
