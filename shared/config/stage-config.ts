@@ -12,6 +12,11 @@ const slackSchema = z.strictObject({
   channel: z.string().min(1),
   /** SSM SecureString holding the bot token; read once per cold start, never logged. */
   tokenParameter: ssmParameterNameSchema,
+  /**
+   * The watchdog's own token (SecureString), so that a deleted or broken automation token does not
+   * silence the function that reports it. Default: tokenParameter.
+   */
+  watchdogTokenParameter: ssmParameterNameSchema.optional(),
   /** One request's budget: a Slack outage must not hold an action for long. */
   timeoutMs: z.number().int().min(100).max(10_000).default(3_000),
 });
