@@ -1,5 +1,6 @@
 import type { StageConfig } from "../../shared/config/stage-config";
 import { METRIC_NAMESPACE, SLACK_UNAVAILABLE_METRIC } from "../../shared/runtime/emf";
+import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";
 import type { PolicyStatement } from "../iam/types";
 import { CLOUDFORMATION_ARN_CONTEXT } from "../iam/types";
 import { watchdogPolicy } from "../iam/watchdog-policy";
@@ -30,7 +31,6 @@ export const HEARTBEAT_PERIODS = 3;
 /** CloudWatch evaluates at most one day of periods per alarm. */
 const MAX_ALARM_WINDOW_SECONDS = 86_400;
 
-export const failedEventsQueueName = (stage: string) => `${SERVICE}-${stage}-failed-events`;
 export const watchdogTopicName = (stage: string) => `${SERVICE}-${stage}-watchdog`;
 const functionName = (stage: string, fn: string) => `${SERVICE}-${stage}-${fn}`;
 
