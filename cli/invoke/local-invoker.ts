@@ -98,7 +98,7 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
 }
 
 /** The standard AWS and function settings, explicit: never a developer's profile, keys or CA bundle. */
-function pointAtSandbox(session: SandboxSession, stage: string): void {
+export function pointAtSandbox(session: SandboxSession, stage: string): void {
   for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_DEFAULT_PROFILE"]) {
     delete process.env[name];
   }

@@ -1,3 +1,4 @@
+import type { FailedEventsStatus } from "../../shared/domain/failed-events/invocation-record";
 import {
   failed,
   type OverridesStatus,
@@ -5,7 +6,6 @@ import {
   type PlanStatus,
   type StatusDocument,
 } from "../../shared/domain/status/types";
-import type { FailedEventsStatus } from "../../shared/domain/failed-events/invocation-record";
 import { actionText } from "./override";
 import { section, shortTime, table } from "./table";
 

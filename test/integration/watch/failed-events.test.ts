@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateQueueCommand,
@@ -7,6 +10,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../cli/main";
 import { renderStatus } from "../../../cli/render/status";
 import { createHandler as createFlowControlHandler } from "../../../functions/flow-control/handler";
 import type { StatusRuntime } from "../../../functions/status/deps";
@@ -272,6 +276,50 @@ describe.skipIf(!hasMoto || noHaproxy)(
       const retried = await redriveFailedEvents(queue(), replayer);
       expect(retried.events.map((e) => e.outcome).sort()).toEqual(["replayed", "unreadable"]);
       expect(await queue().depth()).toBe(1);
+      expect(world.standIn.commands()).toHaveLength(1);
+    });
+
+    it("redrives from the command line too (--session): a malformed event is rejected by its function and stays, exit 1", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "redrive-"));
+      const configFile = path.join(dir, "test.yml");
+      writeFileSync(configFile, STAGE);
+      const sessionFile = path.join(dir, "session.json");
+      writeFileSync(
+        sessionFile,
+        JSON.stringify({ motoUrl: moto.url, slackApiUrl: slack.apiUrl, configFile, region: "eu-west-1" }),
+      );
+      // Whatever is left from before is redriven first: only the malformed event must stay.
+      await redriveFailedEvents(queue(), replayer);
+      const malformed = structuredClone(event);
+      malformed.Records[0].Sns.Message = "{ not json";
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify({
+            version: "1.0",
+            timestamp: new Date().toISOString(),
+            requestContext: {
+              requestId: "r-1",
+              functionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${FUNCTION}:$LATEST`,
+              condition: "RetriesExhausted",
+              approximateInvokeCount: 3,
+            },
+            requestPayload: malformed,
+            responsePayload: { errorType: "NotAnAlarmNotificationError", errorMessage: "not JSON" },
+          }),
+        }),
+      );
+      const out: string[] = [];
+      const code = await runCli(["redrive", "--session", sessionFile], {
+        out: (t) => out.push(t),
+        err: (t) => out.push(t),
+      });
+      expect(code, out.join("")).toBe(1);
+      expect(out.join("")).toMatch(/0 of \d+ replayed from traffic-autopilot-test-failed-events/);
+      expect(out.join("")).toMatch(
+        /traffic-autopilot-test-flow-control\s+rejected\s+the function rejects it as malformed/,
+      );
+      expect(await queue().depth()).toBeGreaterThanOrEqual(1);
       expect(world.standIn.commands()).toHaveLength(1);
     });
   },
