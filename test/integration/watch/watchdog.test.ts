@@ -1,6 +1,8 @@
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHandler as createFlowControlHandler } from "../../../functions/flow-control/handler";
 import { watchdogDeps } from "../../../functions/watchdog/deps";
 import { createWatchdog } from "../../../functions/watchdog/watchdog";
 import { functionDefinitions } from "../../../infra/serverless/functions";
@@ -9,9 +11,13 @@ import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
 import { slackNotifierFromParameter } from "../../../shared/bootstrap";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { failedEventsQueueName } from "../../../shared/runtime/failed-events-queue";
 import { createLogger } from "../../../shared/runtime/logger";
 import { alarmNotification, snsEnvelope } from "../../support/alarm-delivery";
+import { snsAlarm } from "../../support/events";
+import { invokeAsynchronously } from "../../support/lambda-async";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
+import { flowControlRuntime, lambdaContext, sinkSlackClient } from "../../support/runtimes";
 import { everyAutomationStage } from "../../support/stages";
 
 const hasMoto = motoOrSkip();
@@ -166,5 +172,62 @@ describe.skipIf(!hasMoto)("the watchdog tells Slack what the automations cannot"
       new PutParameterCommand({ Name: `${PREFIX}/slack-token`, Type: "SecureString", Value: "xoxb-a" }),
     );
     expect(await fresh(event)).toEqual({ posted: 1, logged: 0 });
+  });
+  it("game day: flow control's cold start fails on a broken stage file; nobody hears it, the watchdog tells Slack", async () => {
+    const options = motoClientOptions(moto.url);
+    const broken = STAGE.replace("flowControl:\n", "flowControl:\n  alarmTopic: typo\n");
+    const handler = createFlowControlHandler(async () =>
+      flowControlRuntime({ stage: broken, ssm: options, slack: sinkSlackClient(slack), aws: options }),
+    );
+    const sqs = new SQSClient(options);
+    const queueUrl =
+      (await sqs.send(new CreateQueueCommand({ QueueName: failedEventsQueueName("test") }))).QueueUrl ?? "";
+    const before = posts().length;
+    const notification = snsAlarm("flow-control-engage-alarm", { AlarmName: "web-overload" });
+    const result = await invokeAsynchronously({
+      handler,
+      event: notification,
+      functionName: "traffic-autopilot-test-flow-control",
+      sqs,
+      queueUrl,
+      context: lambdaContext,
+    });
+    expect(result.failures).toBe(3);
+    // The function could not say anything itself: its cold start failed before Slack was set up.
+    expect(posts()).toHaveLength(before);
+    // What Lambda publishes for the three failed attempts, and CloudWatch's evaluation of the stack's alarm.
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: "AWS/Lambda",
+        MetricData: [
+          {
+            MetricName: "Errors",
+            Dimensions: [{ Name: "FunctionName", Value: "traffic-autopilot-test-flow-control" }],
+            Value: 3,
+            Unit: "Count",
+          },
+        ],
+      }),
+    );
+    const errors = await alarmNotification(cloudwatch, alarmNamed("flow-control-errors"), topicArn, {
+      value: "ALARM",
+      reason: "Threshold Crossed: 1 datapoint [3.0] was greater than or equal to the threshold (1.0).",
+    });
+    const waiting = await alarmNotification(cloudwatch, alarmNamed("failed-events-waiting"), topicArn, {
+      value: "ALARM",
+      reason: "Threshold Crossed: 1 datapoint [1.0] was greater than or equal to the threshold (1.0).",
+    });
+    expect(await watchdog(errors)).toEqual({ posted: 1, logged: 0 });
+    expect(await watchdog(waiting)).toEqual({ posted: 1, logged: 0 });
+    const texts = posts()
+      .slice(before)
+      .map((p) => String(p.body.text));
+    expect(texts[0]).toMatch(
+      /^:rotating_light: \*ALARM\* traffic-autopilot-test-flow-control-errors\nflow-control failed/,
+    );
+    expect(texts[1]).toMatch(
+      /\*ALARM\* traffic-autopilot-test-failed-events-waiting\nFailed events wait in the on-failure queue/,
+    );
+    expect(result.sent?.responsePayload).toMatchObject({ errorType: "InvalidConfigError" });
   });
 });
