@@ -18,6 +18,7 @@ import { createHandler as createStatusHandler } from "../../../functions/status/
 import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
+import { invokeAsynchronously } from "../../../sandbox/watch/lambda-async";
 import { createAcmCertificates } from "../../../shared/adapters/aws/acm-certificates";
 import {
   createAcmClient,
@@ -41,7 +42,6 @@ import { failedEventsQueueName } from "../../../shared/runtime/failed-events-que
 import { type EventReplayer, redriveFailedEvents } from "../../../shared/workflows/redrive-failed-events";
 import { alarmTime, snsAlarm } from "../../support/events";
 import { httpGet, skipHaproxyTests } from "../../support/haproxy-instance";
-import { invokeAsynchronously } from "../../support/lambda-async";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
 import { flowControlRuntime, lambdaContext, sinkSlackClient, testColdStart } from "../../support/runtimes";
 

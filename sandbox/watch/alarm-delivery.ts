@@ -6,7 +6,12 @@ import {
   SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
 import type { stackAlarms } from "../../infra/serverless/watch";
-import { eventFixture } from "./events";
+
+/** SNS's envelope as captured from a real delivery (test/fixtures/events). */
+const SNS_FIXTURE = path.resolve(__dirname, "../../test/fixtures/events/sns/cloudwatch-alarm-in-alarm.json");
+
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
 type StackAlarm = ReturnType<typeof stackAlarms>[number];
 
@@ -66,7 +71,7 @@ function notificationOf(alarm: MetricAlarm): Record<string, unknown> {
 }
 
 export function snsEnvelope(topicArn: string, message: unknown): unknown {
-  const event = eventFixture("sns/cloudwatch-alarm-in-alarm");
+  const event = JSON.parse(readFileSync(SNS_FIXTURE, "utf8"));
   const sns = event.Records[0].Sns;
   sns.TopicArn = topicArn;
   event.Records[0].EventSubscriptionArn = `${topicArn}:6c9f1c2e-3b0a-4d8e-9a51-0f2b7d4c8e31`;
