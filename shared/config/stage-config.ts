@@ -10,7 +10,7 @@ import { overridesSchema } from "./overrides-config";
 
 const slackSchema = z.strictObject({
   channel: z.string().min(1),
-  /** SSM SecureString holding the bot token; read once per cold start, never logged. */
+  /** SSM SecureString holding the bot token; read when first needed (again until readable), never logged. */
   tokenParameter: ssmParameterNameSchema,
   /**
    * The watchdog's own token (SecureString), so that a deleted or broken automation token does not
