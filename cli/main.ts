@@ -5,6 +5,7 @@ import type { CliContext, CliIo } from "./commands/context";
 import { doctorCommand } from "./commands/doctor";
 import { overrideCommand } from "./commands/override";
 import { plansCommand } from "./commands/plans";
+import { redriveCommand } from "./commands/redrive";
 import { statusCommand } from "./commands/status";
 import { withConnection } from "./connection";
 import { EXIT, errorLine, exitCodeOf } from "./exit-codes";
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(planDecisionCommand(ctx, "reject"));
   program.addCommand(backtestCommand(ctx));
   program.addCommand(doctorCommand(ctx));
+  program.addCommand(redriveCommand(ctx));
   // addCommand() does not pass settings down (only .command() does): every command must throw
   // instead of exiting, and write through ctx.io, so the exit codes below hold everywhere.
   const configure = (command: Command) => {

@@ -5,6 +5,7 @@ import type { Context } from "aws-lambda";
 import { createSsmClient } from "./adapters/aws/clients";
 import { readSecret } from "./adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "./adapters/slack/slack-notifier";
+import { createTokenNotifier } from "./adapters/slack/token-notifier";
 import { readCompiledStageConfig } from "./config/compiled-stage-config";
 import type { StageConfig } from "./config/stage-config";
 import { InvalidConfigError } from "./errors";
@@ -30,13 +31,32 @@ export async function coldStart(
   const config = readCompiledStageConfig(readFileSync(env.configFile, "utf8"), env.configFile);
   const logger = createLogger({ base: { service, stage: config.stage }, level: env.logLevel });
   const ssm = createSsmClient({ region: config.region });
-  const token = await readSecret(ssm, config.slack.tokenParameter);
-  const notifier = createSlackNotifier(
-    createSlackClient(token, config.slack.timeoutMs, env.slackApiUrl),
-    config.slack.channel,
-    logger,
-  );
+  const notifier = slackNotifierFromParameter(ssm, config, logger, env.slackApiUrl);
   return { env, config, logger, ssm, notifier };
+}
+
+/**
+ * The stage's Slack notifier, its token read from SSM when first needed: a missing or unreadable token
+ * leaves the function running with log-only messages (and the Decision saying so) instead of failing
+ * every cold start before it reads any state.
+ */
+export function slackNotifierFromParameter(
+  ssm: SSMClient,
+  config: Pick<StageConfig, "slack">,
+  logger: Logger,
+  slackApiUrl?: string,
+): Notifier {
+  return createTokenNotifier({
+    tokenParameter: config.slack.tokenParameter,
+    readToken: () => readSecret(ssm, config.slack.tokenParameter),
+    connect: (token) =>
+      createSlackNotifier(
+        createSlackClient(token, config.slack.timeoutMs, slackApiUrl),
+        config.slack.channel,
+        logger,
+      ),
+    logger,
+  });
 }
 
 /**

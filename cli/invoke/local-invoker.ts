@@ -110,7 +110,7 @@ function compiledConfigOf(configFile: string): string {
 }
 
 /** The standard AWS and function settings, explicit: never a developer's profile, keys or CA bundle. */
-function pointAtSandbox(session: SandboxSession, stage: string): void {
+export function pointAtSandbox(session: SandboxSession, stage: string): void {
   for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_DEFAULT_PROFILE"]) {
     delete process.env[name];
   }

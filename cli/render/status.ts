@@ -1,3 +1,4 @@
+import type { FailedEventsStatus } from "../../shared/domain/failed-events/invocation-record";
 import {
   failed,
   type OverridesStatus,
@@ -97,6 +98,9 @@ export function renderStatus(doc: StatusDocument): string {
   }
   parts.push(section("OVERRIDES", renderOverrides(doc.overrides)));
   parts.push(section("PLANS", renderPlans(doc.plans)));
+  const failedEvents = (doc as StatusDocument & { failedEvents?: FailedEventsStatus | { error: string } })
+    .failedEvents;
+  if (failedEvents !== undefined) parts.push(section("FAILED EVENTS", renderFailedEvents(failedEvents)));
   return parts.join("\n");
 }
 
@@ -144,4 +148,20 @@ export function renderPlans(plans: PlanStatus[] | { error: string }): string {
             .join(" ")}`,
     ]),
   );
+}
+
+/** The on-failure queue: how many events wait for `autopilot redrive`, and the newest few. */
+export function renderFailedEvents(status: FailedEventsStatus | { error: string }): string {
+  if ("error" in status) return `ERROR ${status.error}\n`;
+  if (status.waiting === 0) return `none waiting in ${status.queue}\n`;
+  const head = `${status.waiting} waiting in ${status.queue} (after a fix: autopilot redrive)${
+    status.unreadable > 0 ? `, ${status.unreadable} not Lambda records` : ""
+  }\n`;
+  const rows = status.newest.map((e) => [
+    e.function,
+    `${e.ageMinutes} min ago`,
+    String(e.attempts),
+    e.error.length > 120 ? `${e.error.slice(0, 119)}…` : e.error,
+  ]);
+  return head + table(["function", "failed", "attempts", "error"], rows);
 }

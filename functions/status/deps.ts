@@ -4,19 +4,24 @@ import {
   createEc2Client,
   createElbv2Client,
   createRoute53Client,
+  createSqsClient,
 } from "../../shared/adapters/aws/clients";
 import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
 import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
+import { createSqsFailedEventQueue } from "../../shared/adapters/aws/sqs-failed-event-queue";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, invocationDeadline } from "../../shared/bootstrap";
 import type { StageConfig } from "../../shared/config/stage-config";
+import type { FailedEventQueue } from "../../shared/ports/failed-event-queue";
+import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";
 import type { StatusDeps } from "../../shared/workflows/read-status";
 
-export type StatusRuntime = FunctionRuntime<StageConfig, StatusDeps>;
+/** The on-failure queue is optional: a stage without event-driven functions deploys none. */
+export type StatusRuntime = FunctionRuntime<StageConfig, StatusDeps & { failedEvents?: FailedEventQueue }>;
 
 /** Leave this much of the invocation for returning the document after the reads. */
 const RETURN_MARGIN_MS = 2_000;
@@ -34,6 +39,10 @@ export async function createStatusRuntime(): Promise<StatusRuntime> {
   const acm = createAcmClient({ region });
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
   const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
+  const failedEvents = createSqsFailedEventQueue(
+    createSqsClient({ region }),
+    failedEventsQueueName(base.config.stage),
+  );
   return {
     config: base.config,
     base,
@@ -48,6 +57,7 @@ export async function createStatusRuntime(): Promise<StatusRuntime> {
         rules: createElbv2ListenerRules(elbv2, { deadline }),
         state,
         overrides,
+        failedEvents,
         now: () => new Date(),
       };
     },

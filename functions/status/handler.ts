@@ -1,4 +1,5 @@
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
+import { withFailedEvents } from "../../shared/workflows/read-failed-events";
 import { readStatus } from "../../shared/workflows/read-status";
 import { createStatusRuntime, type StatusRuntime } from "./deps";
 import { parseStatusRequest } from "./request";
@@ -13,7 +14,10 @@ export function createHandler(runtime: () => Promise<StatusRuntime>) {
     automation: "status",
     runtime,
     parse: parseStatusRequest,
-    run: (rt, query, context) => readStatus(rt.deps(context), rt.config, query),
+    run: (rt, query, context) => {
+      const deps = rt.deps(context);
+      return withFailedEvents(readStatus(deps, rt.config, query), deps.failedEvents, deps.now(), query);
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { StageConfig } from "../../shared/config/stage-config";
+import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";
 import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParameterArn } from "./types";
 
 /**
@@ -64,6 +65,15 @@ export function policyStatements(
   if (elbReads.length > 0) {
     // ELBv2 Describe* calls support no resource-level permissions: AWS requires "*" for them.
     statements.push({ Effect: "Allow", Action: [...new Set(elbReads)].sort(), Resource: "*" });
+  }
+  if (config.originBalancer || config.flowControl || config.certRotation || config.canary) {
+    // The on-failure queue: its depth, and a look at the newest failed events. ReceiveMessage with a
+    // visibility timeout of 0 hides nothing; without DeleteMessage status cannot change the queue.
+    statements.push({
+      Effect: "Allow",
+      Action: ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+      Resource: `arn:${ctx.partition}:sqs:${ctx.region}:${ctx.accountId}:${failedEventsQueueName(config.stage)}`,
+    });
   }
   if (config.certRotation) {
     statements.push({

@@ -1,4 +1,5 @@
 import type { StageConfig } from "../../shared/config/stage-config";
+import { withWatch } from "./watch";
 
 /**
  * The `functions:` block of serverless.yml, built from the stage config: a stage deploys only the
@@ -92,5 +93,5 @@ export function functionDefinitions(config: StageConfig): Record<string, Record<
       timeout: 60,
     };
   }
-  return functions;
+  return withWatch(config, functions);
 }

@@ -9,6 +9,7 @@ import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer
 import { policyStatements as overridePolicy } from "../iam/override-policy";
 import { policyStatements as statusPolicy } from "../iam/status-policy";
 import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
+import { watchResources } from "./watch";
 
 export const SERVICE = "traffic-autopilot";
 
@@ -81,6 +82,7 @@ export function stackResources(
   root = path.resolve(__dirname, "../.."),
 ): Record<string, unknown> {
   const resources = roleResources(config);
+  Object.assign(resources, watchResources(config, resources));
   if (config.flowControl) {
     // Our own Command document, so IAM can allow exactly it (never AWS-RunShellScript).
     resources.FlowControlDocument = {

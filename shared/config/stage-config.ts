@@ -10,8 +10,13 @@ import { overridesSchema } from "./overrides-config";
 
 const slackSchema = z.strictObject({
   channel: z.string().min(1),
-  /** SSM SecureString holding the bot token; read once per cold start, never logged. */
+  /** SSM SecureString holding the bot token; read when first needed (again until readable), never logged. */
   tokenParameter: ssmParameterNameSchema,
+  /**
+   * The watchdog's own token (SecureString), so that a deleted or broken automation token does not
+   * silence the function that reports it. Default: tokenParameter.
+   */
+  watchdogTokenParameter: ssmParameterNameSchema.optional(),
   /** One request's budget: a Slack outage must not hold an action for long. */
   timeoutMs: z.number().int().min(100).max(10_000).default(3_000),
 });

@@ -65,4 +65,6 @@ export interface Decision<Observed = unknown, State = unknown> {
   /** Outside-system details of the change, e.g. Route 53 change id and status. */
   change?: Record<string, string | number | boolean>;
   error?: { name: string; message: string; cause?: string };
+  /** What the reader must know beyond the decision itself, e.g. "Slack unavailable: ..." (log-only run). */
+  notices?: string[];
 }

@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { ColdStart } from "../bootstrap";
+import { slackUnavailableMetric } from "./emf";
 import { errorAlert } from "./error-alert";
 import { createLogger } from "./logger";
 
@@ -39,6 +40,9 @@ export function createFunctionHandler<Runtime extends { base: ColdStart }, Input
       const input = options.parse(event);
       const runtime = await load();
       logger = runtime.base.logger;
+      // Slack's token is read (again) here, not at cold start: without it the run goes on log-only.
+      const slackDown = await runtime.base.notifier.refresh?.();
+      if (slackDown !== undefined) logger.raw(slackUnavailableMetric(options.automation, new Date()));
       return options.run(runtime, input, context);
     });
 }

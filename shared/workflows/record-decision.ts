@@ -14,8 +14,19 @@ export async function recordDecision(
   slack: { post: boolean; message: ChatMessage; threadTs?: string },
   metricValues: Record<string, number> = {},
 ): Promise<NotifyResult | undefined> {
+  noteMissingSlack(decision, deps.notifier);
   deps.logger.info("decision", { decision });
   deps.logger.raw(decisionMetric(decision, metricValues));
   if (!slack.post) return undefined;
   return deps.notifier.post(slack.message, slack.threadTs ? { threadTs: slack.threadTs } : {});
+}
+
+/**
+ * A run without Slack says so in its Decision (the object the handler returns and logs), so whoever
+ * reads the log or the invoke's answer knows nobody was told in the channel.
+ */
+function noteMissingSlack(decision: Decision, notifier: Notifier): void {
+  const unavailable = notifier.unavailable?.();
+  if (unavailable === undefined || decision.notices?.includes(unavailable)) return;
+  decision.notices = [...(decision.notices ?? []), unavailable];
 }

@@ -35,6 +35,7 @@ import { createSlackClient } from "../../shared/bootstrap";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import type { CanaryDecision } from "../../shared/domain/canary/canary-decision";
 import { createLogger } from "../../shared/runtime/logger";
+import { rejectedWith } from "../support/events";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 
 const hasMoto = motoOrSkip();
@@ -316,11 +317,13 @@ canary:
       '"NewStateValue":"ALARM"',
       '"NewStateValue":"RED"',
     );
-    await expect(run(malformed)).rejects.toThrow(/malformed CloudWatch alarm notification.*NewStateValue/);
+    await expect(run(malformed)).resolves.toMatchObject(
+      rejectedWith(/malformed CloudWatch alarm notification.*NewStateValue/),
+    );
 
     const notAlarm = structuredClone(inAlarm);
     notAlarm.Records[0].Sns.Message = "AWS Budget Notification November 02, 2026";
-    await expect(run(notAlarm)).rejects.toThrow(/not a CloudWatch alarm notification/);
+    await expect(run(notAlarm)).resolves.toMatchObject(rejectedWith(/not a CloudWatch alarm notification/));
 
     await expect(
       run(
@@ -331,7 +334,7 @@ canary:
           at: clock.now,
         }),
       ),
-    ).rejects.toThrow(/alarm billing-spike gates no configured canary/);
+    ).resolves.toMatchObject(rejectedWith(/alarm billing-spike gates no configured canary/));
     await expect(command("abort", "chekout")).rejects.toThrow(/unknown canary "chekout"/);
     await expect(command("promote", "ckout")).rejects.toThrow(
       /invalid canary command: canaryCommand\.expiresAt/,

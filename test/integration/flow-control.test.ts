@@ -5,7 +5,12 @@ import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
 import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
-import { eventFixture, snsAlarm as notification, scheduledEvent as scheduled } from "../support/events";
+import {
+  eventFixture,
+  snsAlarm as notification,
+  rejectedWith,
+  scheduledEvent as scheduled,
+} from "../support/events";
 import { httpGet, skipHaproxyTests } from "../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 import { flowControlRuntime, handlerFor, sinkSlackClient } from "../support/runtimes";
@@ -260,13 +265,13 @@ describe.skipIf(!hasMoto || noHaproxy)(
       const sent = world.standIn.commands().length;
       const broken = structuredClone(fixture("flow-control-engage-alarm"));
       broken.Records[0].Sns.Message = '{"AlarmName": "web-overload", "NewStateValue": ';
-      await expect(run(broken, "2026-11-02T20:40:00Z")).rejects.toThrow(/not JSON/);
-      await expect(run(fixture("non-alarm-message"), "2026-11-02T20:40:00Z")).rejects.toThrow(
-        /not a CloudWatch alarm notification/,
+      await expect(run(broken, "2026-11-02T20:40:00Z")).resolves.toMatchObject(rejectedWith(/not JSON/));
+      await expect(run(fixture("non-alarm-message"), "2026-11-02T20:40:00Z")).resolves.toMatchObject(
+        rejectedWith(/not a CloudWatch alarm notification/),
       );
       await expect(
         run(notification("flow-control-engage-alarm", { NewStateValue: "PANIC" }), "2026-11-02T20:40:00Z"),
-      ).rejects.toThrow(/malformed CloudWatch alarm notification.*NewStateValue/);
+      ).resolves.toMatchObject(rejectedWith(/malformed CloudWatch alarm notification.*NewStateValue/));
       await expect(run({ source: "aws.health" }, "2026-11-02T20:40:00Z")).rejects.toThrow(
         /flow-control takes SNS/,
       );

@@ -25,7 +25,14 @@ describe.skipIf(!hasMoto)("npm start: the default game day", () => {
       s.checks.filter((c) => !c.ok).map((c) => `${s.name}: ${c.name} (${c.detail})`),
     );
     expect(failed, output).toEqual([]);
-    const expected = ["balancer-spike", "flow-control", "cert-rotation", "canary", "override-pin"];
+    const expected = [
+      "balancer-spike",
+      "flow-control",
+      "cert-rotation",
+      "canary",
+      "override-pin",
+      "watchdog",
+    ];
     expect(result.scenes.map((s) => s.name)).toEqual(expected);
     // Without haproxy (and only outside CI) flow control is skipped, loudly; everything else must pass.
     if (process.env.CI === "true")

@@ -162,9 +162,11 @@ originBalancer:
   it("rejects a malformed schedule payload before any Route 53 call", async () => {
     const calls = route53Calls.length;
     const handler = handlerFor(stage(hostedZoneId, "E2SPIKE0001"), now);
-    await expect(handler({ ...scheduled, "detail-type": "Object Created" }, context)).rejects.toThrow(
-      /not an EventBridge Scheduled Event: detail-type/,
-    );
+    // Returned, not thrown: an EventBridge event that can never be processed must not be retried.
+    await expect(handler({ ...scheduled, "detail-type": "Object Created" }, context)).resolves.toMatchObject({
+      rejected: true,
+      error: { message: expect.stringMatching(/not an EventBridge Scheduled Event: detail-type/) },
+    });
     await expect(handler("rate(1 minute)", context)).rejects.toThrow(
       /InvalidEventError|not an EventBridge Scheduled Event/,
     );

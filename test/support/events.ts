@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { expect } from "vitest";
 
 const events = path.resolve(__dirname, "../fixtures/events");
 
@@ -28,3 +29,12 @@ export function snsAlarm(name: string, patch: Record<string, unknown> = {}, mess
 export function alarmTime(iso: string): string {
   return iso.replace("Z", "+0000");
 }
+
+/**
+ * What a handler returns for a malformed SNS or EventBridge event: the error, returned instead of
+ * thrown, so Lambda does not run it (and alert) twice more.
+ */
+export const rejectedWith = (message: RegExp) => ({
+  rejected: true,
+  error: { message: expect.stringMatching(message) },
+});

@@ -51,6 +51,7 @@ describe("the packaged CloudFormation template", () => {
         "route53:ChangeResourceRecordSets",
         "route53:GetChange",
         "route53:ListResourceRecordSets",
+        "sqs:SendMessage",
         "ssm:GetParameter",
         "ssm:GetParameter",
         "ssm:PutParameter",
@@ -82,6 +83,7 @@ describe("the packaged CloudFormation template", () => {
       ["CanaryRole", "canary"],
       ["OverrideRole", "override"],
       ["StatusRole", "status"],
+      ["WatchdogRole", "watchdog"],
     ];
     expect(roles).toHaveLength(expected.length);
     expect(new Set(roles).size).toBe(expected.length);
@@ -154,6 +156,7 @@ describe("the packaged CloudFormation template", () => {
     expect(topics).toEqual([
       "arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-sandbox-alarms",
       "arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-sandbox-alarms",
+      { Ref: "WatchdogTopic" },
     ]);
   });
 
@@ -223,6 +226,123 @@ describe("the packaged CloudFormation template", () => {
     expect(shipped).toEqual(
       parseStageConfig(readFileSync(path.join(root, "config/sandbox.yml"), "utf8"), "sandbox.yml"),
     );
+  });
+
+  it("gives every asynchronously invoked function explicit async settings and the on-failure queue", () => {
+    const configs = Object.values(template.Resources).filter(
+      (r) => r.Type === "AWS::Lambda::EventInvokeConfig",
+    );
+    const byFunction = Object.fromEntries(
+      configs.map((c) => [(c.Properties.FunctionName as { Ref: string }).Ref, c.Properties]),
+    );
+    expect(Object.keys(byFunction).sort()).toEqual(
+      [
+        "CanaryLambdaFunction",
+        "CertDashrotationLambdaFunction",
+        "FlowDashcontrolLambdaFunction",
+        "OriginDashbalancerLambdaFunction",
+        "WatchdogLambdaFunction",
+      ].sort(),
+    );
+    for (const props of Object.values(byFunction)) {
+      expect(props).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": ["FailedEventsQueue", "Arn"] } } },
+      });
+    }
+    expect(template.Resources.FailedEventsQueue?.Properties).toEqual({
+      QueueName: "traffic-autopilot-sandbox-failed-events",
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    });
+    // Lambda delivers with the function's own role: each of these roles may send to that queue only.
+    const queueArn =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub placeholders
+      "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:traffic-autopilot-sandbox-failed-events";
+    for (const role of [
+      "OriginBalancerRole",
+      "FlowControlRole",
+      "CertRotationRole",
+      "CanaryRole",
+      "WatchdogRole",
+    ]) {
+      expect(statementWith(role, "sqs:SendMessage").map((s) => s.Resource)).toEqual([
+        { "Fn::Sub": queueArn },
+      ]);
+    }
+    for (const role of ["OverrideRole", "StatusRole"])
+      expect(statementWith(role, "sqs:SendMessage")).toEqual([]);
+  });
+
+  it("alarms on every function's Errors and Throttles, the queue's depth, runs without Slack and missed heartbeats", () => {
+    const alarms = Object.values(template.Resources)
+      .filter((r) => r.Type === "AWS::CloudWatch::Alarm")
+      .map((r) => r.Properties);
+    const names = alarms.map((a) => String(a.AlarmName).replace("traffic-autopilot-sandbox-", "")).sort();
+    const functionsDeployed = [
+      "origin-balancer",
+      "flow-control",
+      "cert-rotation",
+      "canary",
+      "override",
+      "status",
+      "watchdog",
+    ];
+    expect(names).toEqual(
+      [
+        ...functionsDeployed.flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
+        ...["origin-balancer", "flow-control", "cert-rotation", "canary", "override"].map(
+          (f) => `${f}-slack-unavailable`,
+        ),
+        "origin-balancer-heartbeat",
+        "flow-control-heartbeat",
+        "failed-events-waiting",
+      ].sort(),
+    );
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: "WatchdogTopic" }]);
+      expect(alarm.OKActions).toEqual([{ Ref: "WatchdogTopic" }]);
+    }
+    const heartbeat = alarms.find((a) => String(a.AlarmName).endsWith("origin-balancer-heartbeat"));
+    expect(heartbeat).toMatchObject({
+      Namespace: "TrafficAutopilot",
+      MetricName: "Succeeded",
+      Dimensions: [{ Name: "Automation", Value: "origin-balancer" }],
+      Period: 60,
+      EvaluationPeriods: 3,
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "breaching",
+    });
+    const depth = alarms.find((a) => String(a.AlarmName).endsWith("failed-events-waiting"));
+    expect(depth).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: "traffic-autopilot-sandbox-failed-events" }],
+    });
+  });
+
+  it("gives the watchdog a role that reads its token and nothing of the automations, and no stage parsing", () => {
+    const actions = statementsOf("WatchdogRole")
+      .flatMap((s) => s.Action)
+      .sort();
+    expect(actions).toEqual([
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "sqs:SendMessage",
+      "ssm:GetParameter",
+    ]);
+    expect(JSON.stringify(statementWith("WatchdogRole", "ssm:GetParameter")[0]?.Resource)).toMatch(
+      /parameter\/traffic-autopilot\/sandbox\/slack-token"/,
+    );
+    const fn = template.Resources.WatchdogLambdaFunction?.Properties ?? {};
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+    expect((fn.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({
+      SLACK_TOKEN_PARAMETER: "/traffic-autopilot/sandbox/slack-token",
+      SLACK_CHANNEL: "#traffic-autopilot-sandbox",
+    });
+    // Tiny: the SSM client and a fetch, none of the automations' code (zod, yaml, the Slack client).
+    expect(statSync(path.join(out, "watchdog.zip")).size).toBeLessThan(200_000);
   });
 
   // Generic least-privilege rules for every function in the template, the ones to come included.

@@ -4,6 +4,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 
@@ -74,4 +75,9 @@ export function createLambdaClient(options: ClientOptions): LambdaClient {
 /** The operator CLI asks STS who it runs as, to report the caller to the functions it invokes. */
 export function createStsClient(options: ClientOptions): STSClient {
   return new STSClient({ ...common(options), maxAttempts: 1, region: options.region });
+}
+
+/** The on-failure queue: status peeks at it, `autopilot redrive` replays and deletes from it. */
+export function createSqsClient(options: ClientOptions): SQSClient {
+  return new SQSClient({ ...common(options), region: options.region });
 }

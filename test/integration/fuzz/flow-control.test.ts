@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../../functions/flow-control/handler";
 import { launchInstances } from "../../../sandbox/seed/fleet-world";
 import { createEc2Client, createSsmClient } from "../../../shared/adapters/aws/clients";
+import { rejectedWith } from "../../support/events";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
 import { flowControlRuntime, handlerFor } from "../../support/runtimes";
@@ -119,8 +120,8 @@ describe.skipIf(!hasMoto)("flow control on hostile SNS input, against a seeded m
 
   it("rejects a StateChangeTime that is no calendar time with an error naming it, not a RangeError", async () => {
     for (const time of ["2026-13-45T25:61:61Z", "2026-02-30T20:04:31.118+0000", "2026-11-02T24:00:00Z"]) {
-      await expect(handler(engageAt(time))).rejects.toThrow(
-        /StateChangeTime: must be a real date and time of day/,
+      await expect(handler(engageAt(time))).resolves.toMatchObject(
+        rejectedWith(/StateChangeTime: must be a real date and time of day/),
       );
     }
   });

@@ -122,8 +122,11 @@ export async function expectWorldUnchanged(
     .filter(([k]) => k.startsWith("rejected:"))
     .reduce((n, [, v]) => n + v, 0);
   expect(alertCount(servers.slack) - before.alerts).toBe(rejected * alertsPerRejection);
-  const failures = [...stdout, ...servers.logLines.slice(before.logged)].filter((line) =>
-    line.includes('"message":"invocation failed"'),
+  const failures = [...stdout, ...servers.logLines.slice(before.logged)].filter(
+    (line) =>
+      // A malformed SNS or EventBridge event is logged as rejected (returned, not retried).
+      line.includes('"message":"invocation failed"') ||
+      line.includes('"message":"event rejected, not retried"'),
   );
   expect(failures).toHaveLength(rejected);
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { AutopilotError, InvalidEventError } from "../../../shared/errors";
+import type { RejectedEvent } from "../../../shared/runtime/error-alert";
 import type { HostileCase } from "./mutate";
 
 /**
@@ -59,6 +60,20 @@ export async function judge(
     expect(message.length, `error message too long: ${message.slice(0, 200)}…`).toBeLessThan(20_000);
     return `rejected:${(error as Error).name}`;
   }
+  if (isRejectedEvent(result)) {
+    // A malformed SNS or EventBridge event is returned, not thrown (no Lambda retries): still a typed,
+    // named rejection.
+    const { name, message } = result.error;
+    expect(
+      expectedErrors.some(
+        (type) => type.prototype instanceof Error && InvalidEventError.prototype instanceof type,
+      ) || expectedErrors.includes(InvalidEventError),
+      `unexpected rejection: ${name}: ${message}`,
+    ).toBe(true);
+    expect(message.length, "an error must say what is wrong").toBeGreaterThan(15);
+    expect(message.length, `error message too long: ${message.slice(0, 200)}…`).toBeLessThan(20_000);
+    return `rejected:${name}`;
+  }
   if (Array.isArray(result)) return decisionsVerdict(result as DecisionLike[]);
   const response = result as { accepted?: unknown; decisions?: unknown } | undefined;
   expect(response?.accepted, `command accepted: ${JSON.stringify(result)?.slice(0, 300)}`).toBe(false);
@@ -110,4 +125,8 @@ export function expectPrototypesClean(): void {
     expect(probe[key], `Object.prototype.${key} was polluted`).toBeUndefined();
   }
   expect(Object.keys(Object.prototype)).toEqual([]);
+}
+
+function isRejectedEvent(result: unknown): result is RejectedEvent {
+  return typeof result === "object" && result !== null && (result as RejectedEvent).rejected === true;
 }

@@ -22,6 +22,19 @@ const WRITE_VERBS =
   /^(Put|Delete|Change|Modify|Send|Create|Update|Add|Remove|Invoke|Import|Start|Stop|Tag|Untag|Set|Register|Deregister)/;
 
 describe("status IAM policy", () => {
+  it("reads the on-failure queue only: its URL, depth and messages, never deleting or sending", () => {
+    const sqs = policyStatements(sandbox, ctx, shared).filter((s) =>
+      s.Action.some((a) => a.startsWith("sqs:")),
+    );
+    expect(sqs).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+        Resource: "arn:aws:sqs:eu-west-1:123456789012:traffic-autopilot-sandbox-failed-events",
+      },
+    ]);
+  });
+
   const statements = policyStatements(sandbox, ctx, shared);
   const actions = statements.flatMap((s) => s.Action);
   const resourcesOf = (action: string) =>
@@ -29,7 +42,9 @@ describe("status IAM policy", () => {
 
   it("holds only Describe, List and Get actions, and no write verb anywhere", () => {
     expect(actions.length).toBeGreaterThan(0);
-    for (const action of actions) {
+    // ReceiveMessage looks at the on-failure queue with a visibility timeout of 0 (nothing hidden, no
+    // DeleteMessage): the one SQS read without a Get/List verb.
+    for (const action of actions.filter((a) => a !== "sqs:ReceiveMessage")) {
       expect(action).toMatch(READ_ONLY);
       expect(action.split(":")[1]).not.toMatch(WRITE_VERBS);
     }
@@ -72,7 +87,9 @@ describe("status IAM policy", () => {
     expect(functionDefinitions(sandbox).status).toMatchObject({ role: "StatusRole", reservedConcurrency: 1 });
     const role = functionRoles(sandbox).find((r) => r.functionName === "status");
     expect(role?.logicalId).toBe("StatusRole");
-    expect(role?.statements.flatMap((s) => s.Action).every((a) => READ_ONLY.test(a))).toBe(true);
+    expect(
+      role?.statements.flatMap((s) => s.Action).every((a) => a === "sqs:ReceiveMessage" || READ_ONLY.test(a)),
+    ).toBe(true);
     const { originBalancer: _o, flowControl: _f, certRotation: _c, canary: _k, ...none } = sandbox;
     expect(functionDefinitions(none).status).toBeUndefined();
   });
