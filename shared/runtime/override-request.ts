@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ADMIT_RATE } from "../domain/flow-control/intent";
 import { InvalidOverrideError } from "../errors";
 
 /**
@@ -47,7 +48,13 @@ const force = z.strictObject({
   action: z.literal("force"),
   fleet: name,
   mode: z.enum(["open", "closed", "admitting"]),
-  admitRate: z.number().int().positive().max(100_000).optional(),
+  // flowctl's own limit: a higher rate would be stored, then refused by every instance on every run.
+  admitRate: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ADMIT_RATE, `flowctl admits at most ${MAX_ADMIT_RATE} new users per second`)
+    .optional(),
   ...who,
   ...expiry,
   ...replace,

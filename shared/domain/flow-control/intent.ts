@@ -3,7 +3,11 @@ import type { AlarmSignal, FlowIntent } from "./types";
 export const OPEN: FlowIntent = { mode: "open", admitRate: 0 };
 export const CLOSED: FlowIntent = { mode: "closed", admitRate: 0 };
 
-/** flowctl admits 1..10,000 new users per second (infra/instance/flowctl). */
+/**
+ * flowctl admits 1..10,000 new users per second (infra/instance/flowctl, and the SSM document's
+ * allowedPattern): the one limit the stage config and the override input check against, so a rate the
+ * data plane would refuse is never stored. test/unit/flow-control/admit-rate-limit.test.ts ties them.
+ */
 export const MAX_ADMIT_RATE = 10_000;
 
 /**
