@@ -1,3 +1,4 @@
+import { shortDigest } from "./bounded-state";
 import type { AlarmSignal, FlowIntent } from "./types";
 
 export const OPEN: FlowIntent = { mode: "open", admitRate: 0 };
@@ -63,9 +64,12 @@ export function isRelaxation(before: FlowIntent | undefined, after: FlowIntent):
   return allowance(after) > allowance(before ?? OPEN);
 }
 
-/** Identifies one alarm state change: SNS redeliveries carry the same three values. */
+/**
+ * Identifies one alarm state change: SNS redeliveries carry the same three values. A digest, so the
+ * remembered keys fit the fleet state whatever the alarm names' length.
+ */
 export function notificationKey(
   signal: Pick<AlarmSignal, "alarmName" | "state" | "stateChangeTime">,
 ): string {
-  return `${signal.alarmName}|${signal.state}|${signal.stateChangeTime}`;
+  return shortDigest(`${signal.alarmName}|${signal.state}|${signal.stateChangeTime}`);
 }
