@@ -1,5 +1,15 @@
-import { type CloudWatchClient, PutMetricAlarmCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, PutMetricAlarmCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
 import { setAlarmState } from "./canary-world";
+
+/** A CloudWatch client for seeding alarms in moto, in the stage's region (alarms are regional). */
+export function seedingCloudWatch(motoUrl: string, region = "eu-west-1"): CloudWatchClient {
+  return new CloudWatchClient({
+    region,
+    endpoint: motoUrl,
+    credentials: { accessKeyId: "seed", secretAccessKey: "seed" },
+    maxAttempts: 1,
+  });
+}
 
 /**
  * A flow-control alarm as an operator would define it (CPU of the fleet), in the state given: flow

@@ -2,6 +2,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setAlarmState } from "../../sandbox/seed/canary-world";
 import { putFleetAlarm } from "../../sandbox/seed/fleet-alarms";
+import { alarmTime, snsAlarm } from "../support/events";
 import { type FaultWorld, startFaultWorld } from "../support/fault-setup";
 import {
   type FlowControlRig,
@@ -68,6 +69,28 @@ describe.skipIf(!hasMoto || noHaproxy)(
       expect(await rig.modes()).toEqual(["open", "open"]);
       const posted = JSON.stringify(world.sink.calls.map((c) => c.body));
       expect(posted).toContain("DescribeAlarms says web-overload is OK");
+    });
+
+    it("posts an unknown alarm named to ping everyone with its name escaped, in text and blocks", async () => {
+      const hostile = "x <!channel> <!here> <@U123> <https://x|y>";
+      const event = snsAlarm("flow-control-engage-alarm", {
+        AlarmName: hostile,
+        NewStateValue: "ALARM",
+        OldStateValue: "OK",
+        NewStateReason: "<!channel> click <https://evil|here>",
+        StateChangeTime: alarmTime(
+          at(2)
+            .toISOString()
+            .replace(/(\.\d+)?Z$/, ".000Z"),
+        ),
+      });
+      const [decision] = await rig.run(event, at(2), undefined, { forged: true });
+      expect(decision?.rule).toBe("unknown-alarm");
+      const [post] = world.sink.calls.filter((c) => c.method === "chat.postMessage");
+      const wire = JSON.stringify(post?.body ?? {});
+      expect(wire).toContain("x &lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;https://x|y&gt;");
+      expect(wire).toContain("&lt;!channel&gt; click &lt;https://evil|here&gt;");
+      expect(wire).not.toMatch(/<!channel>|<!here>|<@U123>|<https:/);
     });
 
     it("closes the fleet at the next scheduled run when an ALARM's notification never arrived", async () => {
