@@ -25,7 +25,9 @@ export function unconfirmedBecause(
   observation: AlarmObservation | undefined,
 ): string | undefined {
   if (observation === undefined) {
-    return `DescribeAlarms does not know an alarm named ${signal.alarmName}: the notification cannot be real`;
+    // AWS returns composite alarms only to a DescribeAlarms grant on "*": the role is scoped to the
+    // configured alarm ARNs, so a composite alarm reads as missing and is never acted on. Say so.
+    return `DescribeAlarms does not know an alarm named ${signal.alarmName} (deleted, never created, or a composite alarm, which the role cannot read): not acted on`;
   }
   if (observation.state === signal.state) return undefined;
   const since = observation.updatedAt ? ` (since ${observation.updatedAt})` : "";

@@ -493,7 +493,9 @@ describe("alarm states confirmed with CloudWatch", () => {
     cloudwatch.delete("overload");
     const [decision] = await handleAlarms(deps, webOnly(), [forged]);
     expect(fleet.sends).toHaveLength(0);
-    expect(decision?.guards[0]?.detail).toMatch(/does not know an alarm named overload/);
+    expect(decision?.guards[0]?.detail).toMatch(
+      /does not know an alarm named overload \(deleted, never created/,
+    );
   });
 
   it("reads the states once per invocation, only for configured alarms, and fails (retryable) when it cannot", async () => {
