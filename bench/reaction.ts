@@ -1,6 +1,9 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { GetCommandInvocationCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { setAlarmState } from "../sandbox/seed/canary-world";
+import { putFleetAlarm, seedingCloudWatch } from "../sandbox/seed/fleet-alarms";
 import { startFleetWorld } from "../sandbox/seed/fleet-world";
 import { HAPROXY_MISSING_MESSAGE, haproxyAvailable } from "../sandbox/servers/haproxy-instance";
 import { motoAvailable, startMoto } from "../sandbox/servers/moto-server";
@@ -68,6 +71,7 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
   const [moto, slack] = await Promise.all([startMoto(), startSlackSink()]);
   let world: Awaited<ReturnType<typeof startFleetWorld>> | undefined;
   let counter: CallCounter | undefined;
+  let cloudwatch: CloudWatchClient | undefined;
   try {
     options.log(`reaction: starting ${options.instances} HAProxy instances`);
     world = await startFleetWorld({
@@ -84,6 +88,10 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
       credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
     });
     const members = world.members;
+    // Flow control confirms each notification with DescribeAlarms: the alarm exists, in the notified state.
+    cloudwatch = seedingCloudWatch(moto.url);
+    await putFleetAlarm(cloudwatch, ALARM);
+    const alarms = cloudwatch;
     const standInUrl = world.standIn.url;
     // Counted on the wire to split the reaction into our side (up to SendCommand) and the instances' side.
     counter = await startCallCounter((service) => (service === "ssm" ? standInUrl : moto.url));
@@ -105,7 +113,7 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
     try {
       let sequence = 0;
       for (let trial = 1; trial <= options.trials; trial++) {
-        const engage = await timeTransition(members, ++sequence, "ALARM", invoke, calls);
+        const engage = await timeTransition(members, ++sequence, "ALARM", invoke, calls, alarms);
         engage.deliveryModelMs = options.deliveryLatencyMs;
         engage.flowctlMs = await flowctlTimes(world, outputs, engage.startedAt);
         trials.push(engage);
@@ -113,7 +121,7 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
           `reaction: trial ${trial}: ${members.length} instances serve the sorry page after ${engage.allServingMs} ms; SendCommand at ${engage.firstSendCommandMs} ms (${engage.awsWaitBeforeSendMs} ms of it waiting on AWS: ${engage.beforeSend.join(" ")}); flowctl median ${engage.flowctlMs?.median} ms, max ${engage.flowctlMs?.max} ms`,
         );
         // Back to open, so the next trial measures a real change again (not part of the goal).
-        await timeTransition(members, ++sequence, "OK", invoke, calls);
+        await timeTransition(members, ++sequence, "OK", invoke, calls, alarms);
       }
     } catch (error) {
       failure = error;
@@ -142,6 +150,7 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
       goal: REACTION_GOAL,
     };
   } finally {
+    cloudwatch?.destroy();
     await counter?.stop();
     await world?.stop();
     await Promise.all([moto.stop(), slack.stop()]);
@@ -157,7 +166,10 @@ async function timeTransition(
   state: "ALARM" | "OK",
   invoke: (event: unknown) => Promise<FlowDecision[]>,
   calls: CallCounter,
+  alarms: CloudWatchClient,
 ): Promise<ReactionTrial> {
+  // CloudWatch changes the alarm's state before it notifies: not part of the measured reaction.
+  await setAlarmState(alarms, ALARM, state, "bench");
   const event = alarmNotification(ALARM, state, new Date(Date.now() - 1_000), sequence);
   const serves =
     state === "ALARM"

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { putFleetAlarm, seedingCloudWatch } from "../sandbox/seed/fleet-alarms";
 import { motoAvailable, startMoto } from "../sandbox/servers/moto-server";
 import { startSlackSink } from "../sandbox/servers/slack-sink";
 import type { BalancerDecision } from "../shared/domain/balancer/balancer-decision";
@@ -70,6 +71,9 @@ export async function benchScale(options: {
       slowEc2: true,
       timeoutMs: LONG_TIMEOUT_MS,
     });
+    // Flow control confirms the notification with DescribeAlarms: the alarm is in ALARM, as notified.
+    const cloudwatch = seedingCloudWatch(moto.url);
+    await putFleetAlarm(cloudwatch, FLEET_ALARM, "ALARM").finally(() => cloudwatch.destroy());
     const controlled = await timed(counter, () =>
       control(alarmNotification(FLEET_ALARM, "ALARM", new Date(), 1)),
     );

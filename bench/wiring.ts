@@ -6,10 +6,12 @@ import type { OriginBalancerRuntime } from "../functions/origin-balancer/deps";
 import { createHandler as createBalancerHandler } from "../functions/origin-balancer/handler";
 import {
   createCloudFrontMetricsClient,
+  createCloudWatchClient,
   createEc2Client,
   createRoute53Client,
   createSsmClient,
 } from "../shared/adapters/aws/clients";
+import { createCloudWatchAlarmStates } from "../shared/adapters/aws/cloudwatch-alarm-states";
 import { createCloudWatchCdnMetrics } from "../shared/adapters/aws/cloudwatch-cdn-metrics";
 import { createEc2FleetInventory } from "../shared/adapters/aws/ec2-fleet-inventory";
 import { createRoute53WeightedRecords } from "../shared/adapters/aws/route53-weighted-records";
@@ -99,11 +101,13 @@ export function flowControlHandler<T>(
         requestHandler: { connectionTimeout: 2_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
       })
     : createEc2Client(clientOptions(endpoints.aws));
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(clientOptions(endpoints.aws)));
   const runtime: FlowControlRuntime = {
     config: flowControl,
     base: { env, config, logger, ssm, notifier },
     deps: () => ({
       inventory: createEc2FleetInventory(ec2, { deadline }),
+      alarms,
       commands: createSsmFleetCommands(ssm, {
         ...flowControl.commands,
         documentName: flowControl.documentName,

@@ -60,6 +60,11 @@ export class ConflictError extends AutopilotError {
   readonly retryable = false;
 }
 
+/** A value does not fit where it would be stored (a standard SSM parameter holds 4 KB). Nothing written. */
+export class ValueTooLargeError extends AutopilotError {
+  readonly retryable = false;
+}
+
 /** Read-back after a change did not show the state we wrote. */
 export class VerificationError extends AutopilotError {
   readonly retryable = false;

@@ -7,6 +7,7 @@ import {
   looksLikeSnsEvent,
   parseAlarmNotifications,
 } from "../../shared/runtime/alarm-notification";
+import { authorSchema, reasonSchema } from "../../shared/runtime/override-request";
 import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
 
 /** The three ways the canary function is woken up. */
@@ -15,7 +16,8 @@ export type CanaryEvent =
   | { kind: "alarm"; notifications: AlarmNotification[] }
   | { kind: "command"; command: CanaryCommand };
 
-const who = { canary: z.string().min(1), author: z.string().min(1), reason: z.string().min(1) };
+/** The same author and reason limits as every override (64 and 500 characters). */
+const who = { canary: z.string().min(1), author: authorSchema, reason: reasonSchema };
 
 /** Every override expires within 72 h (the cap the override function also enforces per stage). */
 const MAX_EXPIRY_MS = 72 * 3_600_000;

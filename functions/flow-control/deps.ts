@@ -1,4 +1,5 @@
-import { createEc2Client } from "../../shared/adapters/aws/clients";
+import { createCloudWatchClient, createEc2Client } from "../../shared/adapters/aws/clients";
+import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
 import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
 import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
@@ -18,6 +19,7 @@ export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
   const base = await coldStart("flow-control");
   const config = requireSection(base, "flowControl");
   const ec2 = createEc2Client({ region: base.config.region });
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient({ region: base.config.region }));
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
   const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
@@ -32,6 +34,7 @@ export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
           documentName: config.documentName,
           deadline,
         }),
+        alarms,
         state,
         overrides: readOnce(overrides),
         notifier: base.notifier,

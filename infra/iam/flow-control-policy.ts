@@ -3,7 +3,8 @@ import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParam
 
 /**
  * Least privilege for flow control: ssm:SendCommand only with our own document and only on instances that
- * carry a configured fleet tag; the read calls that follow a command; its own state and the Slack token.
+ * carry a configured fleet tag; the read calls that follow a command; DescribeAlarms on the configured
+ * alarms only; its own state and the Slack token.
  *
  * SendCommand is authorised against every resource it touches: the document AND each instance. So the
  * document and the instances are two statements, and only the instance statement has the tag condition
@@ -27,6 +28,9 @@ export function policyStatements(
     Resource: `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}:instance/*`,
     Condition: { StringEquals: { [`ssm:resourceTag/${key}`]: values } },
   }));
+  const alarms = [...new Set(config.fleets.flatMap((f) => f.alarms.map((a) => a.alarmName)))]
+    .sort()
+    .map((name) => `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${name}`);
   return [
     {
       Effect: "Allow",
@@ -41,6 +45,8 @@ export function policyStatements(
       Action: ["ssm:ListCommandInvocations", "ssm:GetCommandInvocation", "ec2:DescribeInstances"],
       Resource: "*",
     },
+    // Alarm notifications are confirmed with DescribeAlarms before acting: scoped to the configured alarms.
+    { Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: alarms },
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter"],

@@ -1,6 +1,8 @@
 import type { SlackCall } from "../servers/slack-sink";
 import type { ScenarioClock } from "./clock";
 
+const SLACK_UNESCAPED: Record<string, string> = { lt: "<", gt: ">", amp: "&" };
+
 /** One decision as the terminal and the report show it. */
 export interface TimelineEntry {
   time: string;
@@ -72,7 +74,10 @@ export class Recorder {
     for (const call of calls)
       this.slack.push({ time, scene, method: call.method, body: call.body, ts: call.ts });
     const decisions = decisionsIn(result) as D[];
-    const texts = calls.map((c) => String(c.body.text ?? ""));
+    // What Slack shows: the text arrives with `&`, `<`, `>` escaped.
+    const texts = calls.map((c) =>
+      String(c.body.text ?? "").replace(/&(lt|gt|amp);/g, (_, e: string) => SLACK_UNESCAPED[e] ?? ""),
+    );
     if (decisions.length === 0 && texts.length > 0) {
       // The override function returns its response, not the decision: its Slack post is the record.
       this.add({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseIntent } from "../domain/flow-control/intent";
+import { MAX_ADMIT_RATE, parseIntent } from "../domain/flow-control/intent";
 import type { FlowIntent } from "../domain/flow-control/types";
 import { modeSchema, scheduleSchema } from "./common";
 
@@ -9,7 +9,7 @@ const intentSchema = z.string().transform((text, ctx): FlowIntent => {
   if (intent === undefined) {
     ctx.addIssue({
       code: "custom",
-      message: `must be "open", "close" or "admit N" (N = 1..10000 new users per second), got "${text}"`,
+      message: `must be "open", "close" or "admit N" (N = 1..${MAX_ADMIT_RATE} new users per second), got "${text}"`,
     });
     return z.NEVER;
   }

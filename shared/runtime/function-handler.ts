@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { ColdStart } from "../bootstrap";
+import { chatMessage } from "../domain/messages/chat-message";
 import { slackUnavailableMetric } from "./emf";
 import { errorAlert } from "./error-alert";
 import { createLogger } from "./logger";
@@ -32,7 +33,7 @@ export function createFunctionHandler<Runtime extends { base: ColdStart }, Input
       errorAlert({
         automation: options.automation,
         logger: () => logger,
-        alert: async (text) => (await load()).base.notifier.post({ text, severity: "critical", blocks: [] }),
+        alert: async (text) => (await load()).base.notifier.post(chatMessage(text, "critical", [])),
         ...(options.alertable ? { alertable: options.alertable } : {}),
       }),
     )

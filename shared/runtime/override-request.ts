@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ADMIT_RATE } from "../domain/flow-control/intent";
 import { InvalidOverrideError } from "../errors";
 
 /**
@@ -10,10 +11,14 @@ import { InvalidOverrideError } from "../errors";
  *            "author": "alice", "reason": "INC-42 primary origin degraded", "expiresInMinutes": 120 }
  */
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes");
-const who = {
-  author: z.string().trim().min(1, "author is required").max(64),
-  reason: z.string().trim().min(1, "reason is required").max(500),
-};
+/**
+ * Who asks and why, as every operator command carries them: overrides, and the canary commands the
+ * override function hands on (functions/canary/events.ts reuses these). Bounded: they reach Slack,
+ * the decision log and stored records.
+ */
+export const authorSchema = z.string().trim().min(1, "author is required").max(64);
+export const reasonSchema = z.string().trim().min(1, "reason is required").max(500);
+const who = { author: authorSchema, reason: reasonSchema };
 /** One of the two, so a typed deadline and a relative one can both be given from a terminal. */
 const expiry = {
   expiresInMinutes: z.number().int().positive().optional(),
@@ -47,7 +52,13 @@ const force = z.strictObject({
   action: z.literal("force"),
   fleet: name,
   mode: z.enum(["open", "closed", "admitting"]),
-  admitRate: z.number().int().positive().max(100_000).optional(),
+  // flowctl's own limit: a higher rate would be stored, then refused by every instance on every run.
+  admitRate: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ADMIT_RATE, `flowctl admits at most ${MAX_ADMIT_RATE} new users per second`)
+    .optional(),
   ...who,
   ...expiry,
   ...replace,

@@ -1,6 +1,9 @@
 import { fleetPolicy } from "../config/fleet-policy";
 import type { FleetConfig, FlowControlConfig } from "../config/flow-control-config";
+import type { AlarmObservation } from "../domain/canary/types";
 import type { Trigger } from "../domain/decision";
+import { boundedUnconverged } from "../domain/flow-control/bounded-state";
+import { missedSignal, unconfirmedBecause, unconfirmedPlan } from "../domain/flow-control/confirm-alarm";
 import {
   type FleetApply,
   type FlowDecision,
@@ -13,7 +16,8 @@ import { type FlowPlan, planAlarm, planConverge } from "../domain/flow-control/p
 import type { AlarmSignal, FleetState } from "../domain/flow-control/types";
 import { flowIncidentRoute } from "../domain/incidents/flow-control-incident";
 import { renderFlowControlMessage } from "../domain/messages/flow-control-message";
-import { ConflictError, describeError, InvalidEventError } from "../errors";
+import { ConflictError, describeError, InvalidEventError, TransientAwsError } from "../errors";
+import type { AlarmStates } from "../ports/alarm-states";
 import type { FleetCommands } from "../ports/fleet-commands";
 import type { FleetInventory } from "../ports/fleet-inventory";
 import type { Notifier } from "../ports/notifier";
@@ -28,6 +32,8 @@ import { recordDecision } from "./record-decision";
 export interface FlowControlDeps {
   inventory: FleetInventory;
   commands: FleetCommands;
+  /** CloudWatch's current alarm states: what is acted on, not the notification's word. */
+  alarms: AlarmStates;
   state: StateStore;
   /** Operator overrides, read once per run: an unreadable store stops the run (a pause could be there). */
   overrides: OverrideReader;
@@ -51,6 +57,8 @@ const CLAIM_ATTEMPTS = 3;
  * Alarm notifications -> for every fleet that maps the alarm: decide (pure), store the intent (the claim:
  * optimistic concurrency makes one writer win), send it to every instance, read each instance's flowctl
  * answer back, retry the failed ones once, record. An alarm no fleet maps is reported and not acted on.
+ * Every mapped alarm's state is confirmed first with one DescribeAlarms call (scoped to the notified
+ * alarms the stage configures): a notification CloudWatch does not confirm changes nothing.
  */
 export async function handleAlarms(
   deps: FlowControlDeps,
@@ -58,6 +66,11 @@ export async function handleAlarms(
   inputs: readonly AlarmInput[],
 ): Promise<FlowDecision[]> {
   const decisions: FlowDecision[] = [];
+  const configured = new Set(config.fleets.flatMap((f) => f.alarms.map((a) => a.alarmName)));
+  const observations = await readAlarmStates(
+    deps,
+    inputs.map((i) => i.signal.alarmName).filter((name) => configured.has(name)),
+  );
   for (const { signal, trigger } of inputs) {
     const fleets = config.fleets.filter((f) => f.alarms.some((a) => a.alarmName === signal.alarmName));
     if (fleets.length === 0) {
@@ -72,10 +85,16 @@ export async function handleAlarms(
       decisions.push(decision);
       continue;
     }
+    const unconfirmed = unconfirmedBecause(
+      signal,
+      observations.find((o) => o.name === signal.alarmName),
+    );
     for (const fleet of fleets) {
       decisions.push(
         await runFleet(deps, config, fleet, trigger, signal, (state, now) =>
-          planAlarm({ signal, fleet: fleetPolicy(fleet), state, now }),
+          unconfirmed === undefined
+            ? planAlarm({ signal, fleet: fleetPolicy(fleet), state, now })
+            : unconfirmedPlan(signal, state, unconfirmed),
         ),
       );
     }
@@ -84,8 +103,10 @@ export async function handleAlarms(
 }
 
 /**
- * The scheduled run: per fleet, apply a held release that is now due, else re-send the intent in force
- * (flowctl is idempotent: instances already in that mode change nothing) so partial failures converge.
+ * The scheduled run: per fleet, act on an alarm state whose notification never arrived (read with one
+ * DescribeAlarms call for every fleet's alarms), else apply a held release that is now due, else re-send
+ * the intent in force (flowctl is idempotent: instances already in that mode change nothing) so partial
+ * failures converge. Alarm states that cannot be read leave the run to the stored intent.
  */
 export async function convergeFleets(
   deps: FlowControlDeps,
@@ -100,11 +121,25 @@ export async function convergeFleets(
       `unknown fleet ${only.join(", ")} (configured: ${config.fleets.map((f) => f.name).join(", ")})`,
     );
   }
+  const observations = await readAlarmStates(
+    deps,
+    fleets.flatMap((f) => f.alarms.map((a) => a.alarmName)),
+  ).catch((error) => {
+    deps.logger.warn("alarm states unreadable: converging to the stored intents only", {
+      error: describeError(error),
+    });
+    return [];
+  });
   for (const fleet of fleets) {
     decisions.push(
-      await runFleet(deps, config, fleet, trigger, undefined, (state, now) =>
-        planConverge({ fleet: fleetPolicy(fleet), state, now }),
-      ),
+      await runFleet(deps, config, fleet, trigger, undefined, (state, now) => {
+        const policy = fleetPolicy(fleet);
+        const missed = missedSignal({ fleet: policy, state, observations, now });
+        const recovered = missed && planAlarm({ signal: missed, fleet: policy, state, now });
+        return recovered && recovered.action !== "ignore"
+          ? { ...recovered, readSignal: missed }
+          : planConverge({ fleet: policy, state, now });
+      }),
     );
   }
   return decisions;
@@ -166,7 +201,7 @@ async function runFleet(
       now,
       mode: config.mode,
       plan: plan ?? failedPlan(error(applied)),
-      ...(signal ? { signal } : {}),
+      ...(signal ? { signal } : plan?.readSignal ? { signal: plan.readSignal } : {}),
       applied,
     }),
     obeyed,
@@ -244,18 +279,21 @@ async function rememberEpisodes(
   version: number | undefined,
   episodes: { unconverged: string[]; heldEpisode?: string },
 ): Promise<void> {
-  const { unconverged, heldEpisode } = episodes;
+  const { heldEpisode } = episodes;
+  const { unconverged, unconvergedCount } = boundedUnconverged(episodes.unconverged);
   const before = state.unconverged ?? [];
   if (
     before.length === unconverged.length &&
     before.every((id, i) => id === unconverged[i]) &&
+    state.unconvergedCount === unconvergedCount &&
     state.heldEpisode === heldEpisode
   )
     return;
-  const { unconverged: _, heldEpisode: __, ...rest } = state;
+  const { unconverged: _, unconvergedCount: ___, heldEpisode: __, ...rest } = state;
   const next: FleetState = {
     ...rest,
     ...(unconverged.length > 0 ? { unconverged } : {}),
+    ...(unconvergedCount ? { unconvergedCount } : {}),
     ...(heldEpisode ? { heldEpisode } : {}),
   };
   try {
@@ -267,6 +305,23 @@ async function rememberEpisodes(
     } else {
       deps.logger.warn("could not store the Slack episodes", { fleet: fleet.name, error });
     }
+  }
+}
+
+/** One DescribeAlarms read per invocation (the adapter batches 100 names a call); none for no names. */
+async function readAlarmStates(deps: FlowControlDeps, names: readonly string[]): Promise<AlarmObservation[]> {
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return [];
+  try {
+    return await deps.alarms.read(unique);
+  } catch (error) {
+    // Nothing is acted on unconfirmed: the invocation fails and the notification is retried.
+    throw new TransientAwsError(
+      `could not confirm the alarm states (${unique.join(", ")}) with DescribeAlarms`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

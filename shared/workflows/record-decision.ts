@@ -1,4 +1,5 @@
 import type { Decision } from "../domain/decision";
+import { boundedForLog } from "../domain/decision-log";
 import type { ChatMessage } from "../domain/messages/chat-message";
 import type { Notifier, NotifyResult } from "../ports/notifier";
 import { decisionMetric } from "../runtime/emf";
@@ -15,7 +16,8 @@ export async function recordDecision(
   metricValues: Record<string, number> = {},
 ): Promise<NotifyResult | undefined> {
   noteMissingSlack(decision, deps.notifier);
-  deps.logger.info("decision", { decision });
+  // One log event holds at most 256 KB: long free text (an alarm reason, flowctl output) is cut.
+  deps.logger.info("decision", { decision: boundedForLog(decision) });
   deps.logger.raw(decisionMetric(decision, metricValues));
   if (!slack.post) return undefined;
   return deps.notifier.post(slack.message, slack.threadTs ? { threadTs: slack.threadTs } : {});

@@ -13,7 +13,11 @@ import { planCanaryStep } from "../domain/canary/plan-canary-step";
 import { describeSplit, forwardOf, sameSplit, splitOf } from "../domain/canary/split";
 import { type CanaryRecord, type CanarySpec, isActive } from "../domain/canary/types";
 import type { Mode, Trigger } from "../domain/decision";
-import { renderCanaryHeadline, renderCanaryMessage } from "../domain/messages/canary-message";
+import {
+  renderCanaryCommandNote,
+  renderCanaryHeadline,
+  renderCanaryMessage,
+} from "../domain/messages/canary-message";
 import { AwsCallError, describeError, InvalidEventError, VerificationError } from "../errors";
 import type { AlarmStates } from "../ports/alarm-states";
 import type { ForwardRef, ListenerRules } from "../ports/listener-rules";
@@ -150,8 +154,9 @@ export async function commandCanary(
   });
   deps.logger.info("canary command accepted", { command, record: result.record });
   if (result.record.threadTs && command.kind !== "start") {
-    const text = `:raised_hand: ${command.author} asked to ${command.kind} ${canary.name}: ${command.reason}`;
-    await deps.notifier.post({ text, severity: "info", blocks: [] }, { threadTs: result.record.threadTs });
+    await deps.notifier.post(renderCanaryCommandNote(command, canary.name), {
+      threadTs: result.record.threadTs,
+    });
   }
   const trigger: Trigger = {
     kind: "manual",

@@ -1,6 +1,5 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHandler } from "../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
@@ -10,9 +9,10 @@ import type { FlowDecision } from "../../shared/domain/flow-control/flow-control
 import type { IncidentThread } from "../../shared/domain/incidents/incident";
 import type { StateStore } from "../../shared/ports/state-store";
 import { alarmTime, scheduledEvent as scheduled, snsAlarm } from "../support/events";
+import { notifiedAlarmsHandler } from "../support/flow-control-setup";
 import { skipHaproxyTests } from "../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
-import { flowControlRuntime, handlerFor, sinkSlackClient } from "../support/runtimes";
+import { flowControlRuntime, sinkSlackClient } from "../support/runtimes";
 import { slackThreads, text } from "../support/slack-threads";
 
 const hasMoto = motoOrSkip();
@@ -67,7 +67,7 @@ describe.skipIf(!hasMoto || noHaproxy)(
         now: () => new Date(now),
         deadlineMs: 20_000,
       });
-      return handlerFor(createHandler, runtime)(event);
+      return notifiedAlarmsHandler(runtime, motoClientOptions(moto.url))(event);
     }
 
     beforeAll(async () => {

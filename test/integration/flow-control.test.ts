@@ -1,6 +1,5 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHandler } from "../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
@@ -11,9 +10,10 @@ import {
   rejectedWith,
   scheduledEvent as scheduled,
 } from "../support/events";
+import { notifiedAlarmsHandler } from "../support/flow-control-setup";
 import { httpGet, skipHaproxyTests } from "../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
-import { flowControlRuntime, handlerFor, sinkSlackClient } from "../support/runtimes";
+import { flowControlRuntime, sinkSlackClient } from "../support/runtimes";
 
 const hasMoto = motoOrSkip();
 const fixture = (name: string) => eventFixture(`sns/${name}`);
@@ -60,7 +60,7 @@ describe.skipIf(!hasMoto || noHaproxy)(
         now: () => now,
         deadlineMs: 20_000,
       });
-      return handlerFor(createHandler, runtime);
+      return notifiedAlarmsHandler(runtime, motoClientOptions(moto.url));
     }
 
     const run = (event: unknown, now: string): Promise<FlowDecision[]> => handlerAt(new Date(now))(event);

@@ -1,5 +1,8 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import type { FlowControlRuntime } from "../../functions/flow-control/deps";
 import { createHandler } from "../../functions/flow-control/handler";
+import { alarmsChangedAsNotified } from "../../sandbox/seed/fleet-alarms";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
 import { alarmTime, snsAlarm } from "./events";
@@ -24,8 +27,11 @@ export interface FlowControlRig {
   fleet: FleetWorld;
   /** In front of the Run Command stand-in: counts SendCommand and PutParameter. */
   ssmProxy: FaultProxy;
-  /** One invocation with its own runtime (no shared caches), at `now`. */
-  run(event: unknown, now: Date, budgetMs?: number): Promise<FlowDecision[]>;
+  /**
+   * One invocation with its own runtime (no shared caches), at `now`. The notified alarm changes state
+   * in moto first, as CloudWatch does before it notifies; `forged: true` leaves CloudWatch as it is.
+   */
+  run(event: unknown, now: Date, budgetMs?: number, options?: { forged?: boolean }): Promise<FlowDecision[]>;
   modes(): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -46,6 +52,7 @@ export async function startFlowControlRig(
     deliveryTimeoutMs: 1_500,
   });
   const ssmProxy = await startFaultProxy({ upstream: fleet.standIn.url, seed: 3 });
+  const cloudwatch = new CloudWatchClient(world.direct());
   const stage = `
 stage: test
 region: eu-west-1
@@ -65,7 +72,8 @@ flowControl:
   return {
     fleet,
     ssmProxy,
-    async run(event, now, budgetMs = 20_000) {
+    async run(event, now, budgetMs = 20_000, options = {}) {
+      if (!options.forged) await alarmsChangedAsNotified(cloudwatch, event, ["web-overload"]);
       const runtime = flowControlRuntime({
         stage,
         ssm: motoClientOptions(ssmProxy.url),
@@ -78,8 +86,30 @@ flowControl:
     },
     modes: async () => (await Promise.all(fleet.members.map((m) => m.haproxy.status()))).map((s) => s.mode),
     async stop() {
+      cloudwatch.destroy();
       await ssmProxy.stop();
       await fleet.stop();
     },
+  };
+}
+
+/**
+ * The real flow-control handler on `runtime`; before each event, the alarms it notifies change state in
+ * moto (reached with `aws`, never faulted), as CloudWatch changes an alarm before it notifies.
+ */
+export function notifiedAlarmsHandler(
+  runtime: FlowControlRuntime,
+  aws: ReturnType<typeof motoClientOptions>,
+): (event: unknown) => Promise<FlowDecision[]> {
+  const handler = handlerFor(createHandler, runtime);
+  const names = runtime.config.fleets.flatMap((f) => f.alarms.map((a) => a.alarmName));
+  return async (event) => {
+    const cloudwatch = new CloudWatchClient(aws);
+    try {
+      await alarmsChangedAsNotified(cloudwatch, event, names);
+    } finally {
+      cloudwatch.destroy();
+    }
+    return handler(event);
   };
 }

@@ -118,11 +118,13 @@ export function flowControlRuntime(options: RuntimeOptions): FlowControlRuntime 
   const { base, deadline, shared } = common(options);
   const config = requireSection(base, "flowControl");
   const ec2 = createEc2Client(options.aws);
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(options.aws));
   return {
     config,
     base,
     deps: () => ({
       ...shared,
+      alarms,
       inventory: createEc2FleetInventory(ec2, { deadline }),
       commands: createSsmFleetCommands(base.ssm, {
         ...config.commands,

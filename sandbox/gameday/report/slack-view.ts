@@ -93,7 +93,7 @@ function renderBlock(block: unknown): string {
   }
 }
 
-/** Slack's mrkdwn subset: *bold*, _italic_, ~strike~, `code`, ```blocks```, <url|label>, :emoji:. */
+/** Slack's mrkdwn subset: *bold*, _italic_, ~strike~, `code`, ```blocks```, <url|label>, :emoji:, &lt; &gt; &amp;. */
 export function mrkdwn(text: string): string {
   let html = esc(text);
   html = html.replace(/```([\s\S]*?)```/g, (_, code: string) => `<pre>${code}</pre>`);
@@ -103,5 +103,7 @@ export function mrkdwn(text: string): string {
   html = html.replace(/(^|[\s(])_([^_\n]+)_/g, "$1<i>$2</i>");
   html = html.replace(/(^|[\s(])~([^~\n]+)~/g, "$1<s>$2</s>");
   html = html.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole);
+  // Slack shows its three escapes as the characters (`&lt;` -> "<"); esc() above escaped them once more.
+  html = html.replace(/&amp;(amp|lt|gt);/g, "&$1;");
   return html.replaceAll("\n", "<br/>");
 }

@@ -6,7 +6,7 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
-import { ConflictError } from "../../errors";
+import { ConflictError, ValueTooLargeError } from "../../errors";
 import type { StateStore } from "../../ports/state-store";
 
 /**
@@ -14,6 +14,12 @@ import type { StateStore } from "../../ports/state-store";
  * (well under a second); a lock older than this belongs to an invocation that died, and may be broken.
  */
 const LOCK_LEASE_MS = 30_000;
+
+/**
+ * A standard parameter's value is at most 4 KB (advanced: 8 KB, and they cost money). SSM refuses a
+ * larger one, moto does not: checked here, so every store behaves as AWS does.
+ */
+export const STANDARD_PARAMETER_MAX_BYTES = 4_096;
 
 /**
  * JSON documents in SSM Parameter Store under one prefix (one parameter per key).
@@ -103,6 +109,12 @@ export function createSsmStateStore(
     async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
       const name = nameOf(key);
       const text = JSON.stringify(value);
+      const bytes = Buffer.byteLength(text, "utf8");
+      if (bytes > STANDARD_PARAMETER_MAX_BYTES) {
+        throw new ValueTooLargeError(
+          `${name}: ${bytes} bytes do not fit a standard SSM parameter (${STANDARD_PARAMETER_MAX_BYTES} bytes at most); nothing was written`,
+        );
+      }
       const expected = options.expectedVersion;
       if (expected === undefined) return put(name, text, true);
       if (expected === "absent") {

@@ -1,4 +1,5 @@
 import type { Decision, Mode, Outcome, Severity, Trigger } from "../decision";
+import { boundedUnconverged } from "./bounded-state";
 import { describeIntent } from "./intent";
 import { countByStatus, type InstanceResult, type InstanceStatus } from "./invocation-result";
 import type { FlowPlan } from "./plan-flow-control";
@@ -161,8 +162,13 @@ export function slackWorthiness(
   if (decision.outcome === "applied" || decision.outcome === "dry-run") return episode(true);
   if (decision.outcome === "failed") {
     const before = [...(previous?.unconverged ?? [])].sort();
+    const beforeCount = previous?.unconvergedCount ?? before.length;
+    const now = boundedUnconverged(unconverged);
     const empty = decision.observed.instances.length === 0 && decision.error !== undefined;
-    return episode(empty || before.join(",") !== unconverged.join(","));
+    const changed =
+      before.join(",") !== now.unconverged.join(",") ||
+      beforeCount !== (now.unconvergedCount ?? unconverged.length);
+    return episode(empty || changed);
   }
   return episode(false);
 }

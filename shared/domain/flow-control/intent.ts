@@ -1,9 +1,14 @@
+import { shortDigest } from "./bounded-state";
 import type { AlarmSignal, FlowIntent } from "./types";
 
 export const OPEN: FlowIntent = { mode: "open", admitRate: 0 };
 export const CLOSED: FlowIntent = { mode: "closed", admitRate: 0 };
 
-/** flowctl admits 1..10,000 new users per second (infra/instance/flowctl). */
+/**
+ * flowctl admits 1..10,000 new users per second (infra/instance/flowctl, and the SSM document's
+ * allowedPattern): the one limit the stage config and the override input check against, so a rate the
+ * data plane would refuse is never stored. test/unit/flow-control/admit-rate-limit.test.ts ties them.
+ */
 export const MAX_ADMIT_RATE = 10_000;
 
 /**
@@ -59,9 +64,12 @@ export function isRelaxation(before: FlowIntent | undefined, after: FlowIntent):
   return allowance(after) > allowance(before ?? OPEN);
 }
 
-/** Identifies one alarm state change: SNS redeliveries carry the same three values. */
+/**
+ * Identifies one alarm state change: SNS redeliveries carry the same three values. A digest, so the
+ * remembered keys fit the fleet state whatever the alarm names' length.
+ */
 export function notificationKey(
   signal: Pick<AlarmSignal, "alarmName" | "state" | "stateChangeTime">,
 ): string {
-  return `${signal.alarmName}|${signal.state}|${signal.stateChangeTime}`;
+  return shortDigest(`${signal.alarmName}|${signal.state}|${signal.stateChangeTime}`);
 }

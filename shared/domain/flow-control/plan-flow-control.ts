@@ -24,6 +24,7 @@ export type FlowRule =
   | "implausible-time" // from the future or days old: not a live notification, must not set the intent
   | "no-intent" // this alarm state means nothing for the fleet (e.g. the engage alarm back to OK)
   | "unknown-alarm" // no fleet maps this alarm: reported, not acted on
+  | "unconfirmed" // CloudWatch reports another state than the notification: not acted on (forged or superseded)
   | "nothing-stored" // scheduled: flow control never acted on this fleet, so there is nothing to converge
   | "evaluation-failed" // the fleet state could not be read or stored: nothing was sent
   | "override-force" // an operator forced a mode: it is served whatever the alarms say
@@ -43,6 +44,8 @@ export interface FlowPlan {
   /** What to store; undefined = nothing to remember (no intent was ever applied and none is now). */
   nextState?: FleetState;
   reason: string;
+  /** A scheduled run acting on an alarm state it read (its notification never arrived): that state. */
+  readSignal?: AlarmSignal;
 }
 
 const MINUTE = 60_000;
@@ -248,6 +251,7 @@ function applyPlan(
     ...(args.pending ? { pendingRelease: args.pending } : {}),
     seen: args.seen,
     ...(state?.unconverged ? { unconverged: state.unconverged } : {}),
+    ...(state?.unconvergedCount ? { unconvergedCount: state.unconvergedCount } : {}),
   };
   return { action: "apply", before, intent, intentChanged: !sameIntent(before, intent), nextState, ...plan };
 }

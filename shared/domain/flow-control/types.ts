@@ -73,6 +73,8 @@ export interface FleetState {
   seen: string[];
   /** Instances that had not converged at the end of the last run: a repeat is posted once, not every run. */
   unconverged?: string[];
+  /** How many did not converge, when more than the listed ones (bounded-state.ts keeps the state < 4 KB). */
+  unconvergedCount?: number;
   /** The hold last posted to Slack (no data, minimum engaged time): the same hold is posted once. */
   heldEpisode?: string;
 }

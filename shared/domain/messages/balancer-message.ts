@@ -1,5 +1,5 @@
 import type { BalancerDecision } from "../balancer/balancer-decision";
-import { type ChatMessage, context, fields, section, severityPrefix } from "./chat-message";
+import { type ChatMessage, chatMessage, context, fields, section, severityPrefix } from "./chat-message";
 
 const n = (x: number | undefined) => Math.round(x ?? 0).toLocaleString("en-US");
 const pct = (x: number | undefined) => `${Math.round((x ?? 0) * 1000) / 10}%`;
@@ -56,5 +56,5 @@ export function renderBalancerMessage(decision: BalancerDecision): ChatMessage {
     ]),
     context(`origin-balancer · ${decision.trigger.kind} ${decision.trigger.source} · ${decision.at}`),
   ];
-  return { text: decision.headline, severity: decision.severity, blocks };
+  return chatMessage(decision.headline, decision.severity, blocks);
 }

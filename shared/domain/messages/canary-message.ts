@@ -1,5 +1,6 @@
 import type { CanaryDecision, CanarySplitState } from "../canary/canary-decision";
-import { type ChatMessage, context, fields, section, severityPrefix } from "./chat-message";
+import type { CanaryCommand } from "../canary/commands";
+import { type ChatMessage, chatMessage, context, fields, section, severityPrefix } from "./chat-message";
 
 type Pair = [string, string];
 
@@ -50,7 +51,7 @@ export function renderCanaryMessage(decision: CanaryDecision): ChatMessage {
     ...(decision.followUp ? [section(`*Next for the operator:* ${decision.followUp}`)] : []),
     context(`canary · ${decision.trigger.kind} ${decision.trigger.source} · ${decision.at}`),
   ];
-  return { text: decision.headline, severity: decision.severity, blocks };
+  return chatMessage(decision.headline, decision.severity, blocks);
 }
 
 /**
@@ -58,14 +59,22 @@ export function renderCanaryMessage(decision: CanaryDecision): ChatMessage {
  * channel shows where each canary is without opening the thread.
  */
 export function renderCanaryHeadline(statusLine: string, latest: CanaryDecision): ChatMessage {
-  return {
-    text: statusLine,
-    severity: latest.severity,
-    blocks: [
-      section(`${severityPrefix(latest.severity)} *${statusLine}*`),
-      context(`latest: ${latest.headline} · ${latest.at}`),
-    ],
-  };
+  return chatMessage(statusLine, latest.severity, [
+    section(`${severityPrefix(latest.severity)} *${statusLine}*`),
+    context(`latest: ${latest.headline} · ${latest.at}`),
+  ]);
+}
+
+/** An operator's command in the run's thread: who asked for what, and why (their words, escaped). */
+export function renderCanaryCommandNote(
+  command: Pick<CanaryCommand, "author" | "kind" | "reason">,
+  canary: string,
+): ChatMessage {
+  return chatMessage(
+    `:raised_hand: ${command.author} asked to ${command.kind} ${canary}: ${command.reason}`,
+    "info",
+    [],
+  );
 }
 
 function icon(state: string): string {

@@ -1,6 +1,6 @@
 import { type CertDecision, shortArn } from "../certificates/cert-decision";
 import type { BalancerSnapshot } from "../certificates/snapshot";
-import { type ChatMessage, context, fields, section, severityPrefix } from "./chat-message";
+import { type ChatMessage, chatMessage, context, fields, section, severityPrefix } from "./chat-message";
 
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : "?");
 
@@ -74,5 +74,5 @@ export function renderCertRotationMessage(decision: CertDecision): ChatMessage {
     ...fields(pairs),
     context(`cert-rotation · ${decision.trigger.kind} ${decision.trigger.source} · ${decision.at}`),
   ];
-  return { text: decision.headline, severity: decision.severity, blocks };
+  return chatMessage(decision.headline, decision.severity, blocks);
 }

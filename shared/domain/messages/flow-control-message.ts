@@ -1,7 +1,7 @@
 import type { FlowDecision } from "../flow-control/flow-control-decision";
 import { describeIntent } from "../flow-control/intent";
 import type { InstanceResult, InstanceStatus } from "../flow-control/invocation-result";
-import { type ChatMessage, context, fields, section, severityPrefix } from "./chat-message";
+import { type ChatMessage, chatMessage, context, fields, section, severityPrefix } from "./chat-message";
 
 /** Lines per instance group: a 300-instance fleet must not blow Slack's 2,000-character field limit. */
 const MAX_LINES = 15;
@@ -59,7 +59,7 @@ export function renderFlowControlMessage(decision: FlowDecision): ChatMessage {
     ...fields(pairs),
     context(`flow-control · ${decision.trigger.kind} ${decision.trigger.source} · ${decision.at}`),
   ];
-  return { text: decision.headline, severity: decision.severity, blocks };
+  return chatMessage(decision.headline, decision.severity, blocks);
 }
 
 function lines(group: readonly InstanceResult[]): string {

@@ -1,6 +1,6 @@
 import type { Severity } from "../decision";
 import type { IncidentThread } from "../incidents/incident";
-import { type ChatMessage, context, section, severityPrefix } from "./chat-message";
+import { type ChatMessage, chatMessage, context, section, severityPrefix } from "./chat-message";
 
 /**
  * An incident thread's root: what the incident is about and where it stands now. Posted once when the
@@ -18,21 +18,17 @@ export function renderIncidentRoot(
   const span = resolved
     ? `opened ${thread.openedAt} · resolved ${thread.closedAt} after ${duration(thread.openedAt, thread.closedAt)}`
     : `opened ${thread.openedAt} · ongoing`;
-  return {
-    text: `${resolved ? "Resolved — " : ""}${title}: ${thread.headline}`,
-    severity: thread.severity,
-    blocks: [
-      section(
-        `${severityPrefix(thread.severity)} *${title}*${resolved ? " — resolved" : ""}\n${thread.headline}`,
-      ),
-      context(`${span} · every decision is in the thread`),
-    ],
-  };
+  return chatMessage(`${resolved ? "Resolved — " : ""}${title}: ${thread.headline}`, thread.severity, [
+    section(
+      `${severityPrefix(thread.severity)} *${title}*${resolved ? " — resolved" : ""}\n${thread.headline}`,
+    ),
+    context(`${span} · every decision is in the thread`),
+  ]);
 }
 
 /** A short reply in a thread that is not a decision of its own (e.g. why a rotation was dropped). */
 export function renderIncidentNote(text: string, severity: Severity): ChatMessage {
-  return { text, severity, blocks: [section(`${severityPrefix(severity)} ${text}`)] };
+  return chatMessage(text, severity, [section(`${severityPrefix(severity)} ${text}`)]);
 }
 
 /** "11 min", "2 h 05 min", "3 d 4 h": how long the incident lasted. */

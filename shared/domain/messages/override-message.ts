@@ -1,6 +1,6 @@
 import type { Decision } from "../decision";
 import type { StoredOverride } from "../overrides/types";
-import { type ChatMessage, context, fields, header, section } from "./chat-message";
+import { type ChatMessage, chatMessage, context, fields, header, section } from "./chat-message";
 
 type Pair = [string, string];
 
@@ -35,14 +35,10 @@ export function renderOverrideMessage(
     ]);
   }
   if (!details.accepted && details.refusal) pairs.push(["Refused", details.refusal]);
-  return {
-    text: `${icon} ${decision.headline}`,
-    severity: decision.severity,
-    blocks: [
-      header(`${details.accepted ? "Override" : "Override refused"}: ${decision.rule} ${decision.target}`),
-      section(`${icon} ${decision.headline}`),
-      ...fields(pairs),
-      context(`request ${decision.change?.requestId ?? "?"} · ${decision.at}`),
-    ],
-  };
+  return chatMessage(`${icon} ${decision.headline}`, decision.severity, [
+    header(`${details.accepted ? "Override" : "Override refused"}: ${decision.rule} ${decision.target}`),
+    section(`${icon} ${decision.headline}`),
+    ...fields(pairs),
+    context(`request ${decision.change?.requestId ?? "?"} · ${decision.at}`),
+  ]);
 }

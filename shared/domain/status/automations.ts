@@ -96,7 +96,14 @@ export function fleetStatus(input: {
       id: i.instanceId,
       ...(i.name ? { name: i.name } : {}),
       mode: state ? state.intent.mode : "unknown",
-      result: state ? (unconverged.has(i.instanceId) ? "not-converged" : "converged") : "unknown",
+      result: !state
+        ? "unknown"
+        : unconverged.has(i.instanceId)
+          ? "not-converged"
+          : // Beyond the ids the state lists, only their number is known.
+            (state.unconvergedCount ?? 0) > unconverged.size
+            ? "unknown"
+            : "converged",
     })),
     ...(override ? { override } : {}),
   };

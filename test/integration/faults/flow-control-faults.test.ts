@@ -1,14 +1,14 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createHandler } from "../../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
 import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
 import { scheduledEvent as scheduled, snsAlarm } from "../../support/events";
 import { delay, type FaultProxy, reset, startFaultProxy, status, throttle } from "../../support/fault-proxy";
 import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";
+import { notifiedAlarmsHandler } from "../../support/flow-control-setup";
 import { skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
-import { flowControlRuntime, handlerFor } from "../../support/runtimes";
+import { flowControlRuntime } from "../../support/runtimes";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
@@ -85,7 +85,7 @@ flowControl:
       now: () => at,
       deadlineMs: budgetMs,
     });
-    const [decision] = await handlerFor(createHandler, runtime)(event);
+    const [decision] = await notifiedAlarmsHandler(runtime, world.direct())(event);
     if (decision === undefined) throw new Error("no decision");
     return decision;
   }

@@ -3,8 +3,13 @@ import path from "node:path";
 import { CreateDocumentCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../../functions/flow-control/handler";
+import { putFleetAlarm } from "../../../sandbox/seed/fleet-alarms";
 import { launchInstances } from "../../../sandbox/seed/fleet-world";
-import { createEc2Client, createSsmClient } from "../../../shared/adapters/aws/clients";
+import {
+  createCloudWatchClient,
+  createEc2Client,
+  createSsmClient,
+} from "../../../shared/adapters/aws/clients";
 import { rejectedWith } from "../../support/events";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
@@ -74,6 +79,10 @@ describe.skipIf(!hasMoto)("flow control on hostile SNS input, against a seeded m
         ),
       }),
     );
+    // The engage alarm really is in ALARM (flow control confirms notifications with DescribeAlarms):
+    // what keeps the hostile variants out is their shape, not CloudWatch disagreeing.
+    const cloudwatch = createCloudWatchClient(servers.options);
+    await putFleetAlarm(cloudwatch, "web-overload", "ALARM").finally(() => cloudwatch.destroy());
     const runtime = flowControlRuntime({
       base: servers.base(STAGE),
       aws: servers.options,

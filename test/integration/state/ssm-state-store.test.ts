@@ -2,8 +2,11 @@ import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-s
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { createSsmClient } from "../../../shared/adapters/aws/clients";
-import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
-import { ConflictError } from "../../../shared/errors";
+import {
+  createSsmStateStore,
+  STANDARD_PARAMETER_MAX_BYTES,
+} from "../../../shared/adapters/aws/ssm-state-store";
+import { ConflictError, ValueTooLargeError } from "../../../shared/errors";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
 
 const hasMoto = motoOrSkip();
@@ -53,6 +56,20 @@ describe.skipIf(!hasMoto)("the SSM state store's optimistic concurrency on moto"
       /read version 1, now 2/,
     );
     expect(JSON.parse((await raw("stale/state"))?.Value ?? "")).toEqual({ n: 2 });
+  });
+
+  it("refuses a value over a standard parameter's 4 KB, which moto would store, and keeps the old one", async () => {
+    const store = createSsmStateStore(ssm, PREFIX);
+    // {"x":"..."} is 8 characters around the payload.
+    const fits = { x: "a".repeat(STANDARD_PARAMETER_MAX_BYTES - 8) };
+    const version = await store.save("big/state", fits, { expectedVersion: "absent" });
+    const tooBig = { x: "é".repeat((STANDARD_PARAMETER_MAX_BYTES - 8) / 2 + 1) };
+    const refused = store.save("big/state", tooBig, { expectedVersion: version });
+    await expect(refused).rejects.toBeInstanceOf(ValueTooLargeError);
+    await expect(store.save("big/state", tooBig)).rejects.toThrow(
+      /big\/state: 4098 bytes do not fit a standard SSM parameter \(4096 bytes at most\); nothing was written/,
+    );
+    expect(JSON.parse((await raw("big/state"))?.Value ?? "")).toEqual(fits);
   });
 
   it("refuses to create a key someone else created first", async () => {

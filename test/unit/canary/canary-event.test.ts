@@ -53,6 +53,21 @@ describe("parseCanaryEvent", () => {
       { canaryCommand: { kind: "promote", canary: "checkout", author: "b", reason: "r" } },
       /expiresAt/,
     ],
+    [
+      "an author longer than an override's (64 characters)",
+      { canaryCommand: { kind: "abort", canary: "checkout", author: "b".repeat(65), reason: "r" } },
+      /canaryCommand\.author: Too big: expected string to have <=64 characters/,
+    ],
+    [
+      "a reason longer than an override's (500 characters)",
+      { canaryCommand: { kind: "start", canary: "checkout", author: "bob", reason: "r".repeat(250_000) } },
+      /canaryCommand\.reason: Too big: expected string to have <=500 characters/,
+    ],
+    [
+      "a blank author",
+      { canaryCommand: { kind: "abort", canary: "checkout", author: "   ", reason: "r" } },
+      /canaryCommand\.author: author is required/,
+    ],
     ["a string", "go", /not an EventBridge Scheduled Event/],
   ])("rejects %s", (_name, event, expected) => {
     expect(() => parseCanaryEvent(event)).toThrow(InvalidEventError);

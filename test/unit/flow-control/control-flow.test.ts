@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type FlowControlConfig, flowControlSchema } from "../../../shared/config/flow-control-config";
+import type { AlarmObservation } from "../../../shared/domain/canary/types";
 import type { Trigger } from "../../../shared/domain/decision";
 import type { InvocationObservation } from "../../../shared/domain/flow-control/invocation-result";
 import type { AlarmSignal, FleetState, FlowMode } from "../../../shared/domain/flow-control/types";
 import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
 import { ConflictError } from "../../../shared/errors";
+import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
 import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
 import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
@@ -49,10 +51,22 @@ const webOnly = (extra: Record<string, unknown> = {}) => config({ fleets: [WEB_F
 const stored = (state: MemoryStateStore) =>
   (state.values.get(stateKey({ name: "web" }))?.value as FleetState | undefined) ?? ({} as FleetState);
 
-const alarm = (alarmName: string, state: AlarmSignal["state"], minutesAgo: number): AlarmInput => ({
-  signal: { alarmName, state, previousState: "OK", stateChangeTime: ago(minutesAgo) },
-  trigger: { kind: "alarm", source: `${alarmName} ${state}`, at: ago(minutesAgo) },
-});
+/**
+ * CloudWatch's alarm states as DescribeAlarms reports them. A notification made with `alarm` is a real
+ * state change: CloudWatch is in that state from then on (tests of forged notifications change it after).
+ */
+const cloudwatch = new Map<string, AlarmObservation>();
+const alarmStates: AlarmStates = {
+  read: async (names) => names.flatMap((name) => cloudwatch.get(name) ?? []),
+};
+
+const alarm = (alarmName: string, state: AlarmSignal["state"], minutesAgo: number): AlarmInput => {
+  cloudwatch.set(alarmName, { name: alarmName, state, updatedAt: ago(minutesAgo) });
+  return {
+    signal: { alarmName, state, previousState: "OK", stateChangeTime: ago(minutesAgo) },
+    trigger: { kind: "alarm", source: `${alarmName} ${state}`, at: ago(minutesAgo) },
+  };
+};
 
 /** Parameter Store in memory, with versions; `beforeSave` lets a test play a concurrent writer. */
 class MemoryStateStore implements StateStore {
@@ -190,7 +204,9 @@ function world(fleet: FakeFleet, state = new MemoryStateStore(), deadlineMs = 30
   const posts: ChatMessage[] = [];
   /** The thread each post went to (undefined: a root or a message alone), in the order of `posts`. */
   const threads: (string | undefined)[] = [];
+  cloudwatch.clear();
   const deps: FlowControlDeps = {
+    alarms: alarmStates,
     inventory: fleet,
     commands: fleet,
     state,
@@ -475,5 +491,147 @@ describe("Slack incident threads", () => {
     expect(posts).toHaveLength(4);
     expect(posts.at(-1)?.text).toContain("held by min-engaged-time");
     expect(fleet.sends).toHaveLength(1);
+  });
+});
+
+describe("alarm states confirmed with CloudWatch", () => {
+  it("sends nothing for a notification CloudWatch contradicts (a forged ALARM), and says why", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, posts, state } = world(fleet);
+    const forged = alarm("overload", "ALARM", 1);
+    cloudwatch.set("overload", { name: "overload", state: "OK", updatedAt: ago(60) });
+    const [decision] = await handleAlarms(deps, webOnly(), [forged]);
+    expect(fleet.sends).toHaveLength(0);
+    expect(state.values.size).toBe(0);
+    expect([decision?.rule, decision?.outcome]).toEqual(["unconfirmed", "ignored"]);
+    expect(decision?.guards).toEqual([
+      {
+        name: "alarm-state-confirmed",
+        verdict: "blocked",
+        detail: `DescribeAlarms says overload is OK (since ${ago(60)}), not ALARM`,
+      },
+    ]);
+    expect(posts.map((p) => p.text).join("\n")).toContain("overload");
+  });
+
+  it("sends nothing for a configured alarm CloudWatch does not know", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    const forged = alarm("overload", "ALARM", 1);
+    cloudwatch.delete("overload");
+    const [decision] = await handleAlarms(deps, webOnly(), [forged]);
+    expect(fleet.sends).toHaveLength(0);
+    expect(decision?.guards[0]?.detail).toMatch(
+      /does not know an alarm named overload \(deleted, never created/,
+    );
+  });
+
+  it("reads the states once per invocation, only for configured alarms, and fails (retryable) when it cannot", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    const reads: string[][] = [];
+    deps.alarms = {
+      read: async (names) => {
+        reads.push([...names]);
+        return alarmStates.read(names);
+      },
+    };
+    await handleAlarms(deps, webOnly(), [
+      alarm("overload", "ALARM", 3),
+      alarm("db-cpu", "ALARM", 2),
+      alarm("overload-cleared", "OK", 1),
+    ]);
+    expect(reads).toEqual([["overload", "overload-cleared"]]);
+    deps.alarms = { read: async () => Promise.reject(new Error("Throttling")) };
+    const failed = handleAlarms(deps, webOnly(), [alarm("overload", "ALARM", 0)]);
+    await expect(failed).rejects.toMatchObject({ name: "TransientAwsError", retryable: true });
+  });
+
+  it("closes the fleet at the next scheduled run when the ALARM's notification never arrived", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps, state } = world(fleet);
+    cloudwatch.set("overload", { name: "overload", state: "ALARM", reason: "CPU 93%", updatedAt: ago(3) });
+    const [decision] = await convergeFleets(deps, webOnly(), schedule);
+    expect([decision?.rule, decision?.outcome, decision?.after.mode]).toEqual([
+      "engage",
+      "applied",
+      "closed",
+    ]);
+    expect(decision?.observed.signal?.reason).toMatch(/no notification of it was handled.*CPU 93%/);
+    expect(fleet.sends.map((s) => s.action)).toEqual(["close"]);
+    expect(stored(state).source).toMatchObject({ alarmName: "overload", state: "ALARM" });
+    // The next run finds the fleet serving what the alarm asks: a plain converge.
+    const [next] = await convergeFleets(deps, webOnly(), schedule);
+    expect(next?.rule).toBe("converge");
+  });
+
+  it("does not re-apply an alarm state older than the intent in force", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    const cfg = webOnly({ fleets: [{ ...WEB_FLEET, minEngagedMinutes: 0 }] });
+    await handleAlarms(deps, cfg, [alarm("overload", "ALARM", 10)]);
+    await handleAlarms(deps, cfg, [alarm("overload-cleared", "ALARM", 5)]);
+    // The engage alarm is still in ALARM (since before the release): not news.
+    expect(cloudwatch.get("overload")?.state).toBe("ALARM");
+    const [decision] = await convergeFleets(deps, cfg, schedule);
+    expect([decision?.rule, decision?.after.mode]).toEqual(["converge", "open"]);
+  });
+
+  it("converges to the stored intent when the alarm states cannot be read", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    await handleAlarms(deps, webOnly(), [alarm("overload", "ALARM", 1)]);
+    deps.alarms = { read: async () => Promise.reject(new Error("AccessDenied")) };
+    const [decision] = await convergeFleets(deps, webOnly(), schedule);
+    expect([decision?.rule, decision?.after.mode]).toEqual(["converge", "closed"]);
+  });
+});
+
+describe("the fleet state stays within a standard SSM parameter (4 KB)", () => {
+  it("bounds a 300-instance fleet that does not converge, with 255-character alarm names", async () => {
+    const long = (name: string) => `${name}-${"x".repeat(255 - name.length - 1)}`;
+    const instances = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [`i-${String(i).padStart(17, "0")}`, "fails" as const]),
+    );
+    const fleet = new FakeFleet({ web: instances });
+    const { deps, state } = world(fleet);
+    const cfg = webOnly({
+      fleets: [
+        {
+          ...WEB_FLEET,
+          minEngagedMinutes: 0,
+          alarms: [
+            { alarmName: long("overload"), onAlarm: "close" },
+            { alarmName: long("overload-cleared"), onAlarm: "open" },
+          ],
+        },
+      ],
+    });
+    // 20 notifications remembered for duplicate detection, each with a long alarm name.
+    for (let i = 25; i > 0; i--) {
+      await handleAlarms(deps, cfg, [alarm(long(i % 2 ? "overload" : "overload-cleared"), "ALARM", i)]);
+    }
+    await convergeFleets(deps, cfg, schedule);
+    const saved = stored(state);
+    expect(Buffer.byteLength(JSON.stringify(saved))).toBeLessThanOrEqual(4_096);
+    expect(saved.seen).toHaveLength(20);
+    expect(saved.unconverged).toHaveLength(40);
+    expect(saved.unconvergedCount).toBe(300);
+  });
+});
+
+describe("alarm states a scheduled run cannot order", () => {
+  it("are no news: without a time, or dated after the function's clock", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    cloudwatch.set("overload", { name: "overload", state: "ALARM" });
+    cloudwatch.set("overload-cleared", {
+      name: "overload-cleared",
+      state: "ALARM",
+      updatedAt: new Date(NOW.getTime() + 3_600_000).toISOString(),
+    });
+    const [decision] = await convergeFleets(deps, webOnly(), schedule);
+    expect(decision?.rule).toBe("nothing-stored");
+    expect(fleet.sends).toHaveLength(0);
   });
 });

@@ -66,7 +66,8 @@ describe("renderFlowControlMessage", () => {
     expect(texts).toContain(
       "*Undeliverable (agent offline / not managed) (1)*\n`i-0aaaaaaaaaaaaaaa3`: not delivered: agent offline?",
     );
-    expect(texts).toContain("*Converged (1)*\n`i-0aaaaaaaaaaaaaaa1` changed: open -> closed");
+    // flowctl's "->" reaches Slack escaped (it shows as "->").
+    expect(texts).toContain("*Converged (1)*\n`i-0aaaaaaaaaaaaaaa1` changed: open -&gt; closed");
     expect(texts).toContain("*Mode (before → after)*\nopen → closed");
     expect(texts).toContain("*SSM commands*\nc-1\nc-2");
     expect(texts.find((t) => t.startsWith("*Alarm*"))).toContain("`web-overload` OK → *ALARM*");

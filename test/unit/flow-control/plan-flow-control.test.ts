@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOSED, OPEN } from "../../../shared/domain/flow-control/intent";
+import { CLOSED, notificationKey, OPEN } from "../../../shared/domain/flow-control/intent";
 import {
   type FlowPlan,
   planAlarm,
@@ -37,12 +37,15 @@ const signal = (alarmName: string, state: AlarmSignal["state"], minutesAgo: numb
 });
 
 /** Closed by web-overload 20 minutes ago (engaged since then). */
+/** How the state remembers a notification (a digest of its alarm, state and time). */
+const key = (alarmName: string, state: "ALARM" | "OK" | "INSUFFICIENT_DATA", at: string) =>
+  notificationKey({ alarmName, state, stateChangeTime: at });
 const closedSince = (minutes: number, extra: Partial<FleetState> = {}): FleetState => ({
   intent: CLOSED,
   source: { alarmName: "web-overload", state: "ALARM", stateChangeTime: ago(minutes) },
   appliedAt: ago(minutes),
   engagedAt: ago(minutes),
-  seen: [`web-overload|ALARM|${ago(minutes)}`],
+  seen: [key("web-overload", "ALARM", ago(minutes))],
   ...extra,
 });
 const openSince = (minutes: number): FleetState => ({
@@ -62,7 +65,7 @@ describe("planAlarm", () => {
         expect([p.action, p.rule, p.intentChanged]).toEqual(["apply", "engage", true]);
         expect(p.intent).toEqual(CLOSED);
         expect(p.nextState?.engagedAt).toBe(NOW.toISOString());
-        expect(p.nextState?.seen).toEqual([`web-overload|ALARM|${ago(1)}`]);
+        expect(p.nextState?.seen).toEqual([key("web-overload", "ALARM", ago(1))]);
       },
     ],
     [
@@ -165,7 +168,7 @@ describe("planAlarm", () => {
         expect([p.action, p.rule]).toEqual(["ignore", "stale"]);
         expect(p.reason).toContain("older than the intent in force");
         expect(p.nextState?.intent).toEqual(CLOSED);
-        expect(p.nextState?.seen).toContain(`web-latency|OK|${ago(25)}`);
+        expect(p.nextState?.seen).toContain(key("web-latency", "OK", ago(25)));
       },
     ],
     [
@@ -225,7 +228,7 @@ describe("planAlarm", () => {
   });
 
   it("remembers at most the 20 newest notification keys", () => {
-    const seen = Array.from({ length: 20 }, (_, i) => `old|ALARM|${i}`);
+    const seen = Array.from({ length: 20 }, (_, i) => key("old", "ALARM", String(i)));
     const plan = planAlarm({
       signal: signal("web-overload", "ALARM", 1),
       fleet,
@@ -233,8 +236,8 @@ describe("planAlarm", () => {
       now: NOW,
     });
     expect(plan.nextState?.seen).toHaveLength(20);
-    expect(plan.nextState?.seen.at(-1)).toBe(`web-overload|ALARM|${ago(1)}`);
-    expect(plan.nextState?.seen).not.toContain("old|ALARM|0");
+    expect(plan.nextState?.seen.at(-1)).toBe(key("web-overload", "ALARM", ago(1)));
+    expect(plan.nextState?.seen).not.toContain(key("old", "ALARM", "0"));
   });
 });
 

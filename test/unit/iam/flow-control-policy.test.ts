@@ -88,6 +88,21 @@ describe("the flow-control IAM policy", () => {
     ]);
   });
 
+  it("reads the states of the configured alarms only, to confirm notifications before acting", () => {
+    const describe = statements.filter((s) => s.Action.includes("cloudwatch:DescribeAlarms"));
+    expect(describe).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["cloudwatch:DescribeAlarms"],
+        Resource: [
+          "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-5xx",
+          "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:edge-5xx",
+          "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:web-5xx",
+        ],
+      },
+    ]);
+  });
+
   it("reads the Slack token and reads and writes only its own state parameters", () => {
     expect(statements).toContainEqual({
       Effect: "Allow",
