@@ -77,6 +77,7 @@ async function main(): Promise<number> {
       slackApiUrl: result.world.slack.apiUrl,
       configFile: result.world.configFile,
       region: result.world.region,
+      ...(result.world.fleet ? { runCommandUrl: result.world.fleet.standIn.url } : {}),
     },
     sessionFile,
   );

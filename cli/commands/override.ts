@@ -1,6 +1,7 @@
 import { Argument, Command, Option } from "commander";
 import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
 import { EXIT } from "../exit-codes";
+import { delegatedErrorLines, delegatedErrors } from "../render/delegated-errors";
 import { renderOverrideResponse } from "../render/override";
 import { type CliContext, invoke, json } from "./context";
 import {
@@ -15,12 +16,20 @@ import {
 
 const AUTOMATIONS = ["origin-balancer", "flow-control", "cert-rotation", "canary", "all"];
 
-/** Sends one override request and reports it; a refusal exits 1. */
+/**
+ * Sends one override request and reports it; a refusal exits 1. An error anywhere in the run the function
+ * delegated (converge, canary command, rotation) is said on stderr and exits 3, in text and JSON alike:
+ * the request may be stored, but what it was for did not happen.
+ */
 export async function sendOverride(ctx: CliContext, command: Command, payload: Record<string, unknown>) {
   const { body, options } = await invoke(command, "override", payload);
   const response = body as OverrideResponse;
   ctx.io.out(options.json ? json(response) : renderOverrideResponse(response));
-  if (response?.accepted !== true) ctx.exit(EXIT.refused);
+  const errors = delegatedErrors(response?.result);
+  if (errors.length > 0) {
+    ctx.io.err(delegatedErrorLines(errors));
+    ctx.exit(EXIT.failed);
+  } else if (response?.accepted !== true) ctx.exit(EXIT.refused);
 }
 
 const scoped = (command: Command) =>

@@ -44,25 +44,33 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
       return value;
     };
   };
-  const canary = lazy(() => {
-    const { createHandler } =
-      require("../../functions/canary/handler") as typeof import("../../functions/canary/handler");
-    const { createCanaryRuntime } =
-      require("../../functions/canary/deps") as typeof import("../../functions/canary/deps");
-    return createHandler(createCanaryRuntime);
-  });
-  const certRotation = lazy(() => {
-    const { createHandler } =
-      require("../../functions/cert-rotation/handler") as typeof import("../../functions/cert-rotation/handler");
-    const { createCertRotationRuntime } =
-      require("../../functions/cert-rotation/deps") as typeof import("../../functions/cert-rotation/deps");
-    return createHandler(createCertRotationRuntime);
-  });
+  // One entry per automation the override function hands work to; the type makes a missing one a
+  // compile error (flow control's converge once went to certificate rotation here).
+  const delegates: Record<Parameters<AutomationInvoker["invoke"]>[0], () => LocalHandler> = {
+    canary: lazy(() => {
+      const { createHandler } =
+        require("../../functions/canary/handler") as typeof import("../../functions/canary/handler");
+      const { createCanaryRuntime } =
+        require("../../functions/canary/deps") as typeof import("../../functions/canary/deps");
+      return createHandler(createCanaryRuntime);
+    }),
+    "cert-rotation": lazy(() => {
+      const { createHandler } =
+        require("../../functions/cert-rotation/handler") as typeof import("../../functions/cert-rotation/handler");
+      const { createCertRotationRuntime } =
+        require("../../functions/cert-rotation/deps") as typeof import("../../functions/cert-rotation/deps");
+      return createHandler(createCertRotationRuntime);
+    }),
+    "flow-control": lazy(() => {
+      const { createHandler } =
+        require("../../functions/flow-control/handler") as typeof import("../../functions/flow-control/handler");
+      const { createFlowControlRuntime } =
+        require("../../functions/flow-control/deps") as typeof import("../../functions/flow-control/deps");
+      return createHandler(createFlowControlRuntime);
+    }),
+  };
   const automations: AutomationInvoker = {
-    invoke: (automation, payload) =>
-      automation === "canary"
-        ? canary()(payload, context("canary"))
-        : certRotation()(payload, context("cert-rotation")),
+    invoke: (automation, payload) => delegates[automation]()(payload, context(automation)),
   };
   const handlers = {
     status: lazy(() => {
@@ -97,11 +105,23 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
   };
 }
 
+/** A function's handler as the CLI calls it in-process. */
+type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
+
 /** The standard AWS and function settings, explicit: never a developer's profile, keys or CA bundle. */
 function pointAtSandbox(session: SandboxSession, stage: string): void {
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_DEFAULT_PROFILE"]) {
+  for (const name of [
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_CA_BUNDLE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL_SSM",
+  ]) {
     delete process.env[name];
   }
+  // Flow control's SendCommand must reach the HAProxy instances: the stand-in runs our document on them
+  // and forwards every other SSM call (parameters) to moto.
+  if (session.runCommandUrl) process.env.AWS_ENDPOINT_URL_SSM = session.runCommandUrl;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: session.motoUrl,
     AWS_ACCESS_KEY_ID: "sandbox",
