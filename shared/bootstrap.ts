@@ -25,7 +25,9 @@ export async function coldStart(
   processEnv: NodeJS.ProcessEnv = process.env,
 ): Promise<ColdStart> {
   const env = readEnvironment(processEnv);
-  const config = parseStageConfig(readFileSync(env.configFile, "utf8"), env.configFile);
+  const config = parseStageConfig(readFileSync(env.configFile, "utf8"), env.configFile, {
+    expectedStage: env.stage,
+  });
   const logger = createLogger({ base: { service, stage: config.stage }, level: env.logLevel });
   const ssm = createSsmClient({ region: config.region });
   const token = await readSecret(ssm, config.slack.tokenParameter);

@@ -15,7 +15,7 @@ export const SERVICE = "traffic-autopilot";
 /** Reads and validates config/<stage>.yml: `serverless package` fails here, listing every bad key. */
 export function loadStage(stage: string, root = path.resolve(__dirname, "../..")): StageConfig {
   const file = path.join(root, "config", `${stage}.yml`);
-  return parseStageConfig(readFileSync(file, "utf8"), `config/${stage}.yml`);
+  return parseStageConfig(readFileSync(file, "utf8"), `config/${stage}.yml`, { expectedStage: stage });
 }
 
 interface FunctionRole {

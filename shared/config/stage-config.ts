@@ -7,6 +7,7 @@ import { certRotationSchema } from "./cert-rotation-config";
 import { ssmParameterNameSchema } from "./common";
 import { flowControlSchema } from "./flow-control-config";
 import { overridesSchema } from "./overrides-config";
+import { stageIdentityProblems } from "./stage-identity";
 
 const slackSchema = z.strictObject({
   channel: z.string().min(1),
@@ -21,6 +22,8 @@ export const stageConfigSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1"),
   /** Where state, overrides and Slack thread ids live in SSM Parameter Store. */
   parameterPrefix: ssmParameterNameSchema,
+  /** true: the parameterPrefix deliberately does not name the stage (checked in stage-identity.ts). */
+  parameterPrefixWithoutStageName: z.boolean().optional(),
   slack: slackSchema,
   overrides: overridesSchema.default({ maxHours: 72 }),
   originBalancer: originBalancerSchema.optional(),
@@ -33,9 +36,14 @@ export type StageConfig = z.infer<typeof stageConfigSchema>;
 
 /**
  * Parses and validates one stage file. Every problem is listed with its path, so one run shows all of
- * them; unknown keys are errors because a typo must never silently fall back to a default.
+ * them; unknown keys are errors because a typo must never silently fall back to a default. With
+ * `expectedStage` (the stage it is deployed or run as), a file saying another stage is refused.
  */
-export function parseStageConfig(text: string, source: string): StageConfig {
+export function parseStageConfig(
+  text: string,
+  source: string,
+  options: { expectedStage?: string } = {},
+): StageConfig {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -43,13 +51,29 @@ export function parseStageConfig(text: string, source: string): StageConfig {
     throw new InvalidConfigError(source, [`not valid YAML: ${(error as Error).message}`]);
   }
   const result = stageConfigSchema.safeParse(raw);
+  const identity = stageIdentityProblems(
+    identityOf(result.success ? result.data : raw),
+    options.expectedStage,
+  );
   if (!result.success) {
-    throw new InvalidConfigError(
-      source,
-      result.error.issues.map(
+    throw new InvalidConfigError(source, [
+      ...result.error.issues.map(
         (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`,
       ),
-    );
+      ...identity,
+    ]);
   }
+  if (identity.length > 0) throw new InvalidConfigError(source, identity);
   return result.data;
+}
+
+/** The keys the identity check reads, from a file that may not have passed the schema. */
+function identityOf(raw: unknown): Parameters<typeof stageIdentityProblems>[0] {
+  const value = (raw ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof value[key] === "string" ? (value[key] as string) : undefined);
+  return {
+    stage: text("stage") ?? "",
+    parameterPrefix: text("parameterPrefix") ?? "",
+    parameterPrefixWithoutStageName: value.parameterPrefixWithoutStageName === true,
+  };
 }
