@@ -134,7 +134,16 @@ originBalancer:
     ],
     ["a missing reason", pinArgs("--for", "30m"), /required option '--reason <text>' not specified/],
     ["an expiry over the stage's cap", pinArgs("--reason", "INC-1", "--for", "100h"), /more than 72 h away/],
-    ["no expiry at all", pinArgs("--reason", "INC-1"), /an expiry is required/],
+    [
+      "no expiry at all",
+      pinArgs("--reason", "INC-1"),
+      /--for\/--until: an expiry is required: give exactly one of --for 90m\|2h\|1d or --until <ISO time>$/m,
+    ],
+    [
+      "an --until without a zone",
+      pinArgs("--reason", "INC-1", "--until", "2026-11-02T18:00:00"),
+      /--until: not a time with a zone: give an ISO time ending in Z or an offset/,
+    ],
     [
       "a weight that is not a number",
       ["override", "pin", "--pool", "images", "--weight", "primary=abc", "--reason", "x", "--for", "1h"],
@@ -156,7 +165,7 @@ originBalancer:
         "--for",
         "1h",
       ],
-      /weights\.primary/,
+      /--weight primary=N: a Route 53 weight is a whole number from 0 to 255/,
     ],
     [
       "a pin that leaves out an origin",
@@ -204,7 +213,7 @@ originBalancer:
     const run = await autopilot(pin("--reason", "I want it", "--for", "1h", "--author", "bob"));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /^refused: origin-balancer images already has an active pin by alice .*replace/,
+      /^refused: origin-balancer images already has an active pin by alice .*; pass --replace to replace it\n$/,
     );
     const stored = await ssm().send(
       new GetParameterCommand({ Name: `${PREFIX}/overrides/origin-balancer/images` }),
