@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { writeSession } from "../cli/invoke/session";
+import { quietNodeSupportWarning } from "../cli/sdk-warning";
 import { MissingDependencyError, runGameday } from "./gameday/run-gameday";
 import { InvalidScenarioError, loadScenario } from "./gameday/scenario";
 import type { RunningWorld } from "./gameday/world";
@@ -37,6 +38,7 @@ const program = new Command()
   .option("--session <file>", "with --keep: where to write the session file", defaultSessionFile);
 
 async function main(): Promise<number> {
+  quietNodeSupportWarning();
   const options = program
     .parse()
     .opts<{ scenario: string; report: string; instances?: number; keep: boolean; session: string }>();
