@@ -5,8 +5,11 @@ require("tsx/cjs/api").register();
 const { loadStage, stackResources } = require("./resources.ts");
 const { functionDefinitions } = require("./functions.ts");
 
-const stageOf = (options) => options.stage || "sandbox";
+const { loadReportingOnce } = require("./stage-errors.ts");
 
-module.exports.config = async ({ options }) => loadStage(stageOf(options));
-module.exports.functions = async ({ options }) => functionDefinitions(loadStage(stageOf(options)));
-module.exports.resources = async ({ options }) => stackResources(loadStage(stageOf(options)));
+const stageOf = (options) => options.stage || "sandbox";
+const load = (options) => loadReportingOnce(stageOf(options), () => loadStage(stageOf(options)));
+
+module.exports.config = async ({ options }) => load(options);
+module.exports.functions = async ({ options }) => functionDefinitions(load(options));
+module.exports.resources = async ({ options }) => stackResources(load(options));

@@ -5,6 +5,7 @@ import { originBalancerSchema } from "./balancer-config";
 import { canarySectionSchema } from "./canary-config";
 import { certRotationSchema } from "./cert-rotation-config";
 import { ssmParameterNameSchema } from "./common";
+import { problemLines } from "./config-problems";
 import { flowControlSchema } from "./flow-control-config";
 import { overridesSchema } from "./overrides-config";
 import { stageIdentityProblems } from "./stage-identity";
@@ -57,9 +58,7 @@ export function parseStageConfig(
   );
   if (!result.success) {
     throw new InvalidConfigError(source, [
-      ...result.error.issues.map(
-        (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`,
-      ),
+      ...problemLines(result.error.issues, stageConfigSchema),
       ...identity,
     ]);
   }
