@@ -11,7 +11,7 @@ const reported = new Set<string>();
 export function loadReportingOnce<T>(
   stage: string,
   load: () => T,
-  write = (t: string) => process.stderr.write(t),
+  write: (t: string) => unknown = (t) => process.stderr.write(t),
 ): T {
   try {
     return load();
