@@ -1,5 +1,6 @@
 import type { SlackCall } from "../servers/slack-sink";
 import type { ScenarioClock } from "./clock";
+import { emojify } from "./emoji";
 
 /** One decision as the terminal and the report show it. */
 export interface TimelineEntry {
@@ -112,7 +113,7 @@ export class Recorder {
     this.entries.push(entry);
     const slack = entry.slackText === undefined ? "  (not posted)" : "";
     this.print(
-      `${entry.time}  ${entry.automation.padEnd(16)} ${entry.outcome.padEnd(9)} ${entry.slackText ?? entry.headline}${slack}`,
+      `${entry.time}  ${entry.automation.padEnd(16)} ${entry.outcome.padEnd(9)} ${emojify(entry.slackText ?? entry.headline)}${slack}`,
     );
   }
 }
