@@ -4,7 +4,7 @@ import type { Context } from "aws-lambda";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
 import type { SandboxSession } from "./session";
-import { FunctionFailedError, type FunctionInvoker, UsageError } from "./types";
+import { FunctionFailedError, type FunctionInvoker, type ScheduledAutomation, UsageError } from "./types";
 
 /** As long as the longest deployed function (override waits for a delegated rotation). */
 const LOCAL_TIME_BUDGET_MS = 900_000;
@@ -69,6 +69,17 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
       return createHandler(createFlowControlRuntime);
     }),
   };
+  const originBalancer = lazy(() => {
+    const { createHandler } =
+      require("../../functions/origin-balancer/handler") as typeof import("../../functions/origin-balancer/handler");
+    const { createOriginBalancerRuntime } =
+      require("../../functions/origin-balancer/deps") as typeof import("../../functions/origin-balancer/deps");
+    return createHandler(createOriginBalancerRuntime);
+  });
+  const scheduled: Record<ScheduledAutomation, () => LocalHandler> = {
+    ...delegates,
+    "origin-balancer": originBalancer,
+  };
   const automations: AutomationInvoker = {
     invoke: (automation, payload) => delegates[automation]()(payload, context(automation)),
   };
@@ -93,6 +104,17 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
   };
   return {
     target: `local sandbox (moto ${session.motoUrl}, stage ${stage})`,
+    async runScheduled(automation) {
+      const event = scheduledEvent(new Date(), stage, automation, session.region);
+      try {
+        return await withHandlerLogs<unknown>(showLogs, () =>
+          scheduled[automation]()(event, context(automation)),
+        );
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        throw new FunctionFailedError(automation, err.name, err.message);
+      }
+    },
     async invoke(fn, payload) {
       try {
         return await withHandlerLogs<unknown>(showLogs, () => handlers[fn]()(payload, context(fn)));
@@ -102,6 +124,21 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
         throw new FunctionFailedError(fn, err.name, err.message);
       }
     },
+  };
+}
+
+/** An EventBridge scheduled event for the stage's rule of `automation`, as EventBridge delivers it. */
+function scheduledEvent(at: Date, stage: string, automation: string, region: string): unknown {
+  return {
+    version: "0",
+    id: `local-${randomUUID()}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: "123456789012",
+    time: at.toISOString().replace(/\.\d+Z$/, "Z"),
+    region,
+    resources: [`arn:aws:events:${region}:123456789012:rule/traffic-autopilot-${stage}-${automation}`],
+    detail: {},
   };
 }
 

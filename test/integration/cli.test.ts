@@ -189,7 +189,7 @@ originBalancer:
     expect(ours(run.stderr)).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^accepted: pin primary=128 elastic=127 on origin-balancer\/images by alice until \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z \(ovr-[0-9a-f]{8}\)\n$/,
+      /^accepted: pin primary=128 elastic=127 on origin-balancer\/images by alice until \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z \(ovr-[0-9a-f]{8}\)\n {2}takes effect at origin-balancer's next scheduled run; the local sandbox runs none: add --now to run it now\n$/,
     );
     const stored = await ssm().send(
       new GetParameterCommand({ Name: `${PREFIX}/overrides/origin-balancer/images` }),
@@ -236,6 +236,23 @@ originBalancer:
       /images\s+primary=254 elastic=1\s+99\.6\/0\.4\s.*pin primary=128 elastic=127 by bob/,
     );
     expect(run.stdout).toMatch(/OVERRIDES\nid\s+state/);
+  });
+
+  it("with --now runs the balancer once, so status shows the pinned weights at once", async () => {
+    const run = await autopilot(
+      pin("--reason", "INC-2 now", "--for", "30m", "--author", "bob", "--replace", "--now"),
+    );
+    expect(ours(run.stderr)).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}now: origin-balancer: .*pin/);
+    const status = JSON.parse((await autopilot(["--json", "status", ...session])).stdout);
+    expect(status.originBalancer[0].weights).toEqual({ primary: 128, elastic: 127 });
+  });
+
+  it("refuses --now without the local sandbox before storing anything", async () => {
+    const run = await autopilot([...pinArgs("--reason", "x", "--for", "1h", "--now"), "--stage", "clitest"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--now works with --local only/);
   });
 
   it("fails with exit code 2 and a hint when there is no sandbox session", async () => {
