@@ -42,7 +42,7 @@ export function renderReport(input: ReportInput): string {
 <h2>Scenes</h2>${scenes}
 <h2>Charts</h2>${charts || "<p>No balancer or canary samples in this scenario.</p>"}
 <h2>Timeline</h2>
-<table class="timeline"><thead><tr><th>time</th><th>scene</th><th>automation</th><th>outcome</th><th>Slack headline</th></tr></thead><tbody>${rows}</tbody></table>
+<table class="timeline"><thead><tr><th>trace time (handlers, UTC)</th><th>scene</th><th>automation</th><th>outcome</th><th>Slack headline</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Slack</h2>${renderSlackChannel(input.channel ?? "traffic-autopilot-sandbox", recorder.slack)}
 </main></body></html>
 `;
