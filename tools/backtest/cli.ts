@@ -13,6 +13,7 @@ import {
   runPolicies,
   type SimulationSettings,
 } from "./compare";
+import { benchmarkTrace, writeCompareAllReports } from "./compare-all-reports";
 import { DEFAULT_SIMULATION_OPTIONS, knobsFromConfig, policyFromConfig, twoOriginPolicy } from "./defaults";
 import { renderReport } from "./report-html";
 import { backtestJson, InvalidTraceError } from "./run-backtest";
@@ -108,7 +109,7 @@ function buildProgram(stdout: string[], stderr: string[], invocation: Invocation
       new Option(
         "--compare-all",
         "run the four benchmark traces with their capacities, both policies",
-      ).conflicts(["trace", "capacity", "policy", "json", "html"]),
+      ).conflicts(["trace", "capacity", "policy", "json"]),
     )
     .option(
       "--interval <minutes>",
@@ -152,7 +153,11 @@ function run(o: CliOptions): string {
   };
   if (o.compareAll) {
     const knobs = o.config === undefined ? {} : knobsFromConfig(readYaml(o.config), o.config);
-    return `${renderComparisonTable(compareAll(settings, knobs), o.markdown === true)}\n`;
+    const table = `${renderComparisonTable(compareAll(settings, knobs), o.markdown === true)}\n`;
+    if (o.html === undefined) return table;
+    // With --html: one report per benchmark trace, beside the given name (report-<trace>.html).
+    const written = writeCompareAllReports(o.html, settings, knobs, benchmarkTrace, writeOutput);
+    return `${table}\n${written.map((f) => `report written to ${f}`).join("\n")}\n`;
   }
   if (o.trace === undefined)
     throw new BacktestUsageError("--trace <file.csv> is required (or --compare-all)");
