@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { FunctionFailedError, UsageError } from "./invoke/types";
+import { inFlagWords } from "./render/flag-words";
 
 /** What a script can rely on. */
 export const EXIT = {
@@ -35,7 +36,7 @@ export function exitCodeOf(error: unknown): number {
 export function errorLine(error: unknown): string {
   if (error instanceof FunctionFailedError) {
     return INPUT_ERRORS.has(error.errorType)
-      ? `invalid input, nothing stored: ${error.message}`
+      ? `invalid input, nothing stored: ${inFlagWords(error.message)}`
       : `${error.fn} failed: ${error.errorType}: ${error.message}`;
   }
   return error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { planDecisionCommand } from "./commands/approve";
 import { backtestCommand } from "./commands/backtest";
+import { configCommand } from "./commands/config";
 import type { CliContext, CliIo } from "./commands/context";
 import { doctorCommand } from "./commands/doctor";
 import { overrideCommand } from "./commands/override";
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(backtestCommand(ctx));
   program.addCommand(doctorCommand(ctx));
   program.addCommand(redriveCommand(ctx));
+  program.addCommand(configCommand(ctx));
   // addCommand() does not pass settings down (only .command() does): every command must throw
   // instead of exiting, and write through ctx.io, so the exit codes below hold everywhere.
   const configure = (command: Command) => {

@@ -10,13 +10,15 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { writeSession } from "../cli/invoke/session";
+import { quietNodeSupportWarning } from "../cli/sdk-warning";
 import { MissingDependencyError, runGameday } from "./gameday/run-gameday";
 import { InvalidScenarioError, loadScenario } from "./gameday/scenario";
 import type { RunningWorld } from "./gameday/world";
+import { isSandboxLauncher, launcherChain, watchLaunchers } from "./servers/launcher-watch";
 
 const root = path.resolve(__dirname, "..");
 const sandboxDir = path.join(root, ".sandbox");
-const sessionFile = path.join(sandboxDir, "session.json");
+const defaultSessionFile = path.join(sandboxDir, "session.json");
 
 const program = new Command()
   .name("npm start --")
@@ -32,12 +34,15 @@ const program = new Command()
     if (!Number.isInteger(n) || n < 1 || n > 20) throw new InvalidArgumentError("an integer from 1 to 20");
     return n;
   })
-  .option("--keep", "leave the sandbox up after the scenario (Ctrl-C stops it)", false);
+  .option("--keep", "leave the sandbox up after the scenario (Ctrl-C, SIGTERM or SIGHUP stops it)", false)
+  .option("--session <file>", "with --keep: where to write the session file", defaultSessionFile);
 
 async function main(): Promise<number> {
+  quietNodeSupportWarning();
   const options = program
     .parse()
-    .opts<{ scenario: string; report: string; instances?: number; keep: boolean }>();
+    .opts<{ scenario: string; report: string; instances?: number; keep: boolean; session: string }>();
+  const sessionFile = path.resolve(options.session);
   let world: RunningWorld | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () => {
@@ -54,9 +59,13 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", onSignal(130));
   process.on("SIGTERM", onSignal(143));
+  // A closed terminal sends SIGHUP; without a handler Node would exit at once and orphan moto and HAProxy.
+  process.on("SIGHUP", onSignal(129));
+  // `kill <npm pid>` never reaches this process (see launcher-watch.ts): stop when a launcher is gone.
+  watchLaunchers(launcherChain(isSandboxLauncher("sandbox/start.ts")), onSignal(143));
 
   const scenario = loadScenario(path.resolve(options.scenario));
-  const workdir = options.keep ? path.join(sandboxDir, "stage") : undefined;
+  const workdir = options.keep ? path.join(path.dirname(sessionFile), "stage") : undefined;
   if (workdir) mkdirSync(workdir, { recursive: true });
   const result = await runGameday({
     scenario,
@@ -77,6 +86,7 @@ async function main(): Promise<number> {
       slackApiUrl: result.world.slack.apiUrl,
       configFile: result.world.configFile,
       region: result.world.region,
+      ...(result.world.fleet ? { runCommandUrl: result.world.fleet.standIn.url } : {}),
     },
     sessionFile,
   );

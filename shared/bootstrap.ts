@@ -29,6 +29,13 @@ export async function coldStart(
   const env = readEnvironment(processEnv);
   // Validated when packaged; only its shape is checked here (no YAML parser, no schema at cold start).
   const config = readCompiledStageConfig(readFileSync(env.configFile, "utf8"), env.configFile);
+  // The stage file was checked against the stage it is packaged as; this catches a bundle or CONFIG_FILE
+  // pointed at another stage's compiled config (its permissions and names would be another stage's).
+  if (config.stage !== env.stage) {
+    throw new InvalidConfigError(env.configFile, [
+      `stage: the config is stage "${config.stage}" but this function is deployed as stage "${env.stage}"`,
+    ]);
+  }
   const logger = createLogger({ base: { service, stage: config.stage }, level: env.logLevel });
   const ssm = createSsmClient({ region: config.region });
   const notifier = slackNotifierFromParameter(ssm, config, logger, env.slackApiUrl);

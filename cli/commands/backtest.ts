@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { EXIT } from "../exit-codes";
 import type { CliContext } from "./context";
 
 /**
@@ -16,7 +17,8 @@ export function backtestCommand(ctx: CliContext): Command {
     .action((args: string[]) => {
       // Loaded on demand (require: the launcher runs the CLI as CommonJS); other commands do not need it.
       const { main } = require("../../tools/backtest/cli") as typeof import("../../tools/backtest/cli");
-      const result = main(args);
+      // Its help and exit codes as an autopilot command: 3 for a failure, like every other command.
+      const result = main(args, { name: "autopilot backtest", failedExit: EXIT.failed });
       ctx.io.out(result.stdout);
       ctx.io.err(result.stderr);
       ctx.exit(result.exitCode);

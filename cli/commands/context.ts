@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type ConnectionOptions, invokerFor } from "../connection";
-import type { OperatorFunction } from "../invoke/types";
+import type { FunctionInvoker, OperatorFunction } from "../invoke/types";
 
 /** Where a command writes, and how it sets the process's exit code. */
 export interface CliIo {
@@ -21,10 +21,10 @@ export async function invoke(
   command: Command,
   fn: OperatorFunction,
   payload: unknown,
-): Promise<{ body: unknown; options: ConnectionOptions }> {
+): Promise<{ body: unknown; options: ConnectionOptions; invoker: FunctionInvoker }> {
   const options = command.optsWithGlobals<ConnectionOptions>();
   const invoker = await invokerFor(options);
-  return { body: await invoker.invoke(fn, payload), options };
+  return { body: await invoker.invoke(fn, payload), options, invoker };
 }
 
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -1,6 +1,9 @@
 import { Argument, Command, Option } from "commander";
 import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
+import type { ConnectionOptions } from "../connection";
 import { EXIT } from "../exit-codes";
+import type { ScheduledAutomation } from "../invoke/types";
+import { delegatedErrorLines, delegatedErrors } from "../render/delegated-errors";
 import { renderOverrideResponse } from "../render/override";
 import { type CliContext, invoke, json } from "./context";
 import {
@@ -12,15 +15,38 @@ import {
   withReplace,
   withWho,
 } from "./override-options";
+import { checkNow, nowOption, obeyingAutomations, runNowOrSay } from "./run-now";
 
 const AUTOMATIONS = ["origin-balancer", "flow-control", "cert-rotation", "canary", "all"];
 
-/** Sends one override request and reports it; a refusal exits 1. */
-export async function sendOverride(ctx: CliContext, command: Command, payload: Record<string, unknown>) {
-  const { body, options } = await invoke(command, "override", payload);
+/**
+ * Sends one override request and reports it; a refusal exits 1. An error anywhere in the run the function
+ * delegated (converge, canary command, rotation) is said on stderr and exits 3, in text and JSON alike:
+ * the request may be stored, but what it was for did not happen.
+ */
+export async function sendOverride(
+  ctx: CliContext,
+  command: Command,
+  payload: Record<string, unknown>,
+  obeyedBy: readonly ScheduledAutomation[] = [],
+) {
+  const now = command.opts<{ now?: boolean }>().now === true;
+  checkNow({ ...command.optsWithGlobals<ConnectionOptions>(), now });
+  const { body, options, invoker } = await invoke(command, "override", payload);
   const response = body as OverrideResponse;
-  ctx.io.out(options.json ? json(response) : renderOverrideResponse(response));
-  if (response?.accepted !== true) ctx.exit(EXIT.refused);
+  const errors = delegatedErrors(response?.result);
+  const after =
+    // A result means the function already ran the automation (a forced fleet is converged at once).
+    response?.accepted === true && errors.length === 0 && response.result === undefined
+      ? await runNowOrSay(invoker, obeyedBy, now)
+      : { lines: [], errors: [] };
+  const text = renderOverrideResponse(response);
+  ctx.io.out(options.json ? json(response) : `${text}${after.lines.map((l) => `${l}\n`).join("")}`);
+  errors.push(...after.errors);
+  if (errors.length > 0) {
+    ctx.io.err(delegatedErrorLines(errors));
+    ctx.exit(EXIT.failed);
+  } else if (response?.accepted !== true) ctx.exit(EXIT.refused);
 }
 
 const scoped = (command: Command) =>
@@ -34,14 +60,19 @@ export function overrideCommand(ctx: CliContext): Command {
     "pin, pause, force, resume or clear an automation; command a canary; rotate a pair now",
   );
   const send = <O>(action: string, extra: (options: O) => Record<string, unknown>) =>
-    async function (this: Command, options: O & WhoOptions) {
-      await sendOverride(ctx, this, { action, ...extra(options), ...whoFields(options) });
+    async function (this: Command, options: O & WhoOptions & { automation?: string }) {
+      const obeyedBy =
+        action === "pin"
+          ? obeyingAutomations("origin-balancer")
+          : obeyingAutomations(options.automation ?? "");
+      await sendOverride(ctx, this, { action, ...extra(options), ...whoFields(options) }, obeyedBy);
     };
   override.addCommand(
     withReplace(withExpiry(withWho(new Command("pin"))))
       .description("hold these Route 53 weights on a pool until the expiry")
       .requiredOption("--pool <name>", "the pool (config originBalancer.pools[].name)")
       .requiredOption("--weight <id=n>", "one origin's weight 0-255; repeat for every origin", collectWeight)
+      .addOption(nowOption())
       .action(
         send("pin", (o: { pool: string; weight: Record<string, number> }) => ({
           pool: o.pool,
@@ -52,16 +83,19 @@ export function overrideCommand(ctx: CliContext): Command {
   override.addCommand(
     withReplace(withExpiry(withWho(scoped(new Command("pause")))))
       .description("stop an automation acting (it keeps observing and recording) until the expiry")
+      .addOption(nowOption())
       .action(send("pause", targetOf)),
   );
   override.addCommand(
     withWho(scoped(new Command("resume")))
       .description("end an active pause before its expiry")
+      .addOption(nowOption())
       .action(send("resume", targetOf)),
   );
   override.addCommand(
     withWho(scoped(new Command("clear")))
       .description("end any active override on the scope before its expiry")
+      .addOption(nowOption())
       .action(send("clear", targetOf)),
   );
   override.addCommand(

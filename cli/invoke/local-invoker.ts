@@ -5,7 +5,7 @@ import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
 import type { SandboxSession } from "./session";
-import { FunctionFailedError, type FunctionInvoker, UsageError } from "./types";
+import { FunctionFailedError, type FunctionInvoker, type ScheduledAutomation, UsageError } from "./types";
 
 /** As long as the longest deployed function (override waits for a delegated rotation). */
 const LOCAL_TIME_BUDGET_MS = 900_000;
@@ -45,25 +45,44 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
       return value;
     };
   };
-  const canary = lazy(() => {
+  // One entry per automation the override function hands work to; the type makes a missing one a
+  // compile error (flow control's converge once went to certificate rotation here).
+  const delegates: Record<Parameters<AutomationInvoker["invoke"]>[0], () => LocalHandler> = {
+    canary: lazy(() => {
+      const { createHandler } =
+        require("../../functions/canary/handler") as typeof import("../../functions/canary/handler");
+      const { createCanaryRuntime } =
+        require("../../functions/canary/deps") as typeof import("../../functions/canary/deps");
+      return createHandler(createCanaryRuntime);
+    }),
+    "cert-rotation": lazy(() => {
+      const { createHandler } =
+        require("../../functions/cert-rotation/handler") as typeof import("../../functions/cert-rotation/handler");
+      const { createCertRotationRuntime } =
+        require("../../functions/cert-rotation/deps") as typeof import("../../functions/cert-rotation/deps");
+      return createHandler(createCertRotationRuntime);
+    }),
+    "flow-control": lazy(() => {
+      const { createHandler } =
+        require("../../functions/flow-control/handler") as typeof import("../../functions/flow-control/handler");
+      const { createFlowControlRuntime } =
+        require("../../functions/flow-control/deps") as typeof import("../../functions/flow-control/deps");
+      return createHandler(createFlowControlRuntime);
+    }),
+  };
+  const originBalancer = lazy(() => {
     const { createHandler } =
-      require("../../functions/canary/handler") as typeof import("../../functions/canary/handler");
-    const { createCanaryRuntime } =
-      require("../../functions/canary/deps") as typeof import("../../functions/canary/deps");
-    return createHandler(createCanaryRuntime);
+      require("../../functions/origin-balancer/handler") as typeof import("../../functions/origin-balancer/handler");
+    const { createOriginBalancerRuntime } =
+      require("../../functions/origin-balancer/deps") as typeof import("../../functions/origin-balancer/deps");
+    return createHandler(createOriginBalancerRuntime);
   });
-  const certRotation = lazy(() => {
-    const { createHandler } =
-      require("../../functions/cert-rotation/handler") as typeof import("../../functions/cert-rotation/handler");
-    const { createCertRotationRuntime } =
-      require("../../functions/cert-rotation/deps") as typeof import("../../functions/cert-rotation/deps");
-    return createHandler(createCertRotationRuntime);
-  });
+  const scheduled: Record<ScheduledAutomation, () => LocalHandler> = {
+    ...delegates,
+    "origin-balancer": originBalancer,
+  };
   const automations: AutomationInvoker = {
-    invoke: (automation, payload) =>
-      automation === "canary"
-        ? canary()(payload, context("canary"))
-        : certRotation()(payload, context("cert-rotation")),
+    invoke: (automation, payload) => delegates[automation]()(payload, context(automation)),
   };
   const handlers = {
     status: lazy(() => {
@@ -86,6 +105,17 @@ export function createLocalInvoker(session: SandboxSession, caller: string): Fun
   };
   return {
     target: `local sandbox (moto ${session.motoUrl}, stage ${stage})`,
+    async runScheduled(automation) {
+      const event = scheduledEvent(new Date(), stage, automation, session.region);
+      try {
+        return await withHandlerLogs<unknown>(showLogs, () =>
+          scheduled[automation]()(event, context(automation)),
+        );
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        throw new FunctionFailedError(automation, err.name, err.message);
+      }
+    },
     async invoke(fn, payload) {
       try {
         return await withHandlerLogs<unknown>(showLogs, () => handlers[fn]()(payload, context(fn)));
@@ -109,11 +139,38 @@ function compiledConfigOf(configFile: string): string {
   return compiled;
 }
 
+/** An EventBridge scheduled event for the stage's rule of `automation`, as EventBridge delivers it. */
+function scheduledEvent(at: Date, stage: string, automation: string, region: string): unknown {
+  return {
+    version: "0",
+    id: `local-${randomUUID()}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: "123456789012",
+    time: at.toISOString().replace(/\.\d+Z$/, "Z"),
+    region,
+    resources: [`arn:aws:events:${region}:123456789012:rule/traffic-autopilot-${stage}-${automation}`],
+    detail: {},
+  };
+}
+
+/** A function's handler as the CLI calls it in-process. */
+type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
+
 /** The standard AWS and function settings, explicit: never a developer's profile, keys or CA bundle. */
 export function pointAtSandbox(session: SandboxSession, stage: string): void {
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_DEFAULT_PROFILE"]) {
+  for (const name of [
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_CA_BUNDLE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL_SSM",
+  ]) {
     delete process.env[name];
   }
+  // Flow control's SendCommand must reach the HAProxy instances: the stand-in runs our document on them
+  // and forwards every other SSM call (parameters) to moto.
+  if (session.runCommandUrl) process.env.AWS_ENDPOINT_URL_SSM = session.runCommandUrl;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: session.motoUrl,
     AWS_ACCESS_KEY_ID: "sandbox",

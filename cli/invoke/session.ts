@@ -29,6 +29,8 @@ export const sandboxSessionSchema = z.object({
   slackApiUrl: loopbackUrl,
   configFile: z.string().min(1),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region like eu-west-1"),
+  /** The Run Command stand-in in front of moto's SSM (absent when the sandbox runs no HAProxy fleet). */
+  runCommandUrl: loopbackUrl.optional(),
 });
 
 export type SandboxSession = z.infer<typeof sandboxSessionSchema>;

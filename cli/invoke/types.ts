@@ -6,7 +6,15 @@ export interface FunctionInvoker {
   invoke(fn: OperatorFunction, payload: unknown): Promise<unknown>;
   /** Where the calls go, for messages: "traffic-autopilot-prod-* in eu-west-1" or "local sandbox (...)". */
   readonly target: string;
+  /**
+   * Local sandbox only (nothing runs on a schedule there): one scheduled run of an automation now, as
+   * EventBridge would start it; returns its decisions.
+   */
+  runScheduled?(automation: ScheduledAutomation): Promise<unknown>;
 }
+
+/** The automations EventBridge runs on a schedule. */
+export type ScheduledAutomation = "origin-balancer" | "flow-control" | "cert-rotation" | "canary";
 
 /**
  * The function ran and threw: `errorType` is its error class (InvalidOverrideError, ConflictError...),

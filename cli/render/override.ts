@@ -1,6 +1,7 @@
 import type { OverrideAction } from "../../shared/domain/overrides/types";
 import { scopeText } from "../../shared/domain/status/overrides";
 import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
+import { inFlagWords } from "./flag-words";
 import { shortTime } from "./table";
 
 /** "pin primary=128 elastic=127", "force admitting 50/s", "pause". */
@@ -24,7 +25,7 @@ export function actionText(action: OverrideAction): string {
  *   until 2026-11-02 12:00Z (ovr-1a2b3c4d)"
  */
 export function renderOverrideResponse(response: OverrideResponse): string {
-  if (!response.accepted) return `refused: ${response.refusal ?? "no reason given"}\n`;
+  if (!response.accepted) return `refused: ${inFlagWords(response.refusal ?? "no reason given")}\n`;
   const lines: string[] = [];
   const o = response.override;
   if (o?.cleared) {

@@ -29,7 +29,7 @@ export function renderStatus(doc: StatusDocument): string {
         p.pool,
         ids.map((id) => `${id}=${p.weights[id]}`).join(" "),
         ids.map((id) => `${p.shares[id]}`).join("/"),
-        p.state?.lastChange ? `${shortTime(p.state.lastChange.at)} ${p.state.lastChange.direction}` : "-",
+        lastChangeCell(p.state),
         p.state?.noDataSince
           ? `no data since ${shortTime(p.state.noDataSince)}`
           : (p.state?.heldEpisode ?? "-"),
@@ -164,4 +164,15 @@ export function renderFailedEvents(status: FailedEventsStatus | { error: string 
     e.error.length > 120 ? `${e.error.slice(0, 119)}…` : e.error,
   ]);
   return head + table(["function", "failed", "attempts", "error"], rows);
+}
+
+/**
+ * The balancer keeps only the last hour of changes: a pool it has run on with none in that hour changed
+ * more than an hour ago (or never), which "-" would hide.
+ */
+function lastChangeCell(state: { lastChange?: { at: string; direction: string } } | undefined): string {
+  if (state === undefined) return "-";
+  return state.lastChange
+    ? `${shortTime(state.lastChange.at)} ${state.lastChange.direction}`
+    : "more than 1 h ago";
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
+import type { StageConfig } from "../../shared/config/stage-config";
+import { loadStageFile } from "../../shared/config/stage-file";
 import { policyStatements as canaryPolicy } from "../iam/canary-policy";
 import { policyStatements as certRotationPolicy } from "../iam/cert-rotation-policy";
 import { policyStatements as flowControlPolicy } from "../iam/flow-control-policy";
@@ -15,8 +16,7 @@ export const SERVICE = "traffic-autopilot";
 
 /** Reads and validates config/<stage>.yml: `serverless package` fails here, listing every bad key. */
 export function loadStage(stage: string, root = path.resolve(__dirname, "../..")): StageConfig {
-  const file = path.join(root, "config", `${stage}.yml`);
-  return parseStageConfig(readFileSync(file, "utf8"), `config/${stage}.yml`);
+  return loadStageFile(stage, root);
 }
 
 interface FunctionRole {

@@ -5,16 +5,19 @@ require("tsx/cjs/api").register();
 const { loadStage, stackResources } = require("./resources.ts");
 const { functionDefinitions } = require("./functions.ts");
 
-const stageOf = (options) => options.stage || "sandbox";
+const { loadReportingOnce } = require("./stage-errors.ts");
 
-module.exports.config = async ({ options }) => loadStage(stageOf(options));
-module.exports.functions = async ({ options }) => functionDefinitions(loadStage(stageOf(options)));
-module.exports.resources = async ({ options }) => stackResources(loadStage(stageOf(options)));
+const stageOf = (options) => options.stage || "sandbox";
+const load = (options) => loadReportingOnce(stageOf(options), () => loadStage(stageOf(options)));
+
+module.exports.config = async ({ options }) => load(options);
+module.exports.functions = async ({ options }) => functionDefinitions(load(options));
+module.exports.resources = async ({ options }) => stackResources(load(options));
 
 // The compiled stage config the functions read at cold start: validated here with the full schema (every
 // problem listed, packaging fails) and written as JSON for the bundles, so no function parses YAML or runs
 // the schema when it starts. Resolved by serverless.yml for CONFIG_FILE and the package patterns.
 module.exports.compiledConfigFile = async ({ options }) => {
   const { writeCompiledStage } = require("./compiled-stage.ts");
-  return writeCompiledStage(stageOf(options));
+  return loadReportingOnce(stageOf(options), () => writeCompiledStage(stageOf(options)));
 };

@@ -1,5 +1,11 @@
 import type { SlackCall } from "../servers/slack-sink";
 import type { ScenarioClock } from "./clock";
+import { emojify } from "./emoji";
+
+/** "20:07 (13:47Z)": the trace's time of day, then the instant the handlers saw (UTC). */
+export function bothClocks(clock: Pick<ScenarioClock, "label" | "now">): string {
+  return `${clock.label()} (${clock.now.toISOString().slice(11, 16)}Z)`;
+}
 
 const SLACK_UNESCAPED: Record<string, string> = { lt: "<", gt: ">", amp: "&" };
 
@@ -69,7 +75,9 @@ export class Recorder {
   async invoke<D extends DecisionLike>(scene: string, run: () => Promise<unknown>): Promise<D[]> {
     const mark = this.calls.length;
     const result = await run();
-    const time = this.clock.label();
+    // Both clocks side by side: decisions and Slack texts carry the handlers' (real) time, e.g. an
+    // override "until 13:47Z", while scenes speak trace time ("20:07").
+    const time = bothClocks(this.clock);
     const calls = this.calls.slice(mark);
     for (const call of calls)
       this.slack.push({ time, scene, method: call.method, body: call.body, ts: call.ts });
@@ -110,14 +118,14 @@ export class Recorder {
 
   /** A line that is not a decision: what the scene did to the world (an alarm, an import). */
   note(text: string): void {
-    this.print(`${this.clock.label()}  ${"·".padEnd(16)} ${"".padEnd(9)} ${text}`);
+    this.print(`${bothClocks(this.clock)}  ${"·".padEnd(16)} ${"".padEnd(9)} ${text}`);
   }
 
   private add(entry: TimelineEntry): void {
     this.entries.push(entry);
     const slack = entry.slackText === undefined ? "  (not posted)" : "";
     this.print(
-      `${entry.time}  ${entry.automation.padEnd(16)} ${entry.outcome.padEnd(9)} ${entry.slackText ?? entry.headline}${slack}`,
+      `${entry.time}  ${entry.automation.padEnd(16)} ${entry.outcome.padEnd(9)} ${emojify(entry.slackText ?? entry.headline)}${slack}`,
     );
   }
 }

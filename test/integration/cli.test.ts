@@ -134,7 +134,16 @@ originBalancer:
     ],
     ["a missing reason", pinArgs("--for", "30m"), /required option '--reason <text>' not specified/],
     ["an expiry over the stage's cap", pinArgs("--reason", "INC-1", "--for", "100h"), /more than 72 h away/],
-    ["no expiry at all", pinArgs("--reason", "INC-1"), /an expiry is required/],
+    [
+      "no expiry at all",
+      pinArgs("--reason", "INC-1"),
+      /--for\/--until: an expiry is required: give exactly one of --for 90m\|2h\|1d or --until <ISO time>$/m,
+    ],
+    [
+      "an --until without a zone",
+      pinArgs("--reason", "INC-1", "--until", "2026-11-02T18:00:00"),
+      /--until: not a time with a zone: give an ISO time ending in Z or an offset/,
+    ],
     [
       "a weight that is not a number",
       ["override", "pin", "--pool", "images", "--weight", "primary=abc", "--reason", "x", "--for", "1h"],
@@ -156,7 +165,7 @@ originBalancer:
         "--for",
         "1h",
       ],
-      /weights\.primary/,
+      /--weight primary=N: a Route 53 weight is a whole number from 0 to 255/,
     ],
     [
       "a pin that leaves out an origin",
@@ -180,7 +189,7 @@ originBalancer:
     expect(ours(run.stderr)).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^accepted: pin primary=128 elastic=127 on origin-balancer\/images by alice until \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z \(ovr-[0-9a-f]{8}\)\n$/,
+      /^accepted: pin primary=128 elastic=127 on origin-balancer\/images by alice until \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z \(ovr-[0-9a-f]{8}\)\n {2}takes effect at origin-balancer's next scheduled run; the local sandbox runs none: add --now to run it now\n$/,
     );
     const stored = await ssm().send(
       new GetParameterCommand({ Name: `${PREFIX}/overrides/origin-balancer/images` }),
@@ -204,7 +213,7 @@ originBalancer:
     const run = await autopilot(pin("--reason", "I want it", "--for", "1h", "--author", "bob"));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /^refused: origin-balancer images already has an active pin by alice .*replace/,
+      /^refused: origin-balancer images already has an active pin by alice .*; pass --replace to replace it\n$/,
     );
     const stored = await ssm().send(
       new GetParameterCommand({ Name: `${PREFIX}/overrides/origin-balancer/images` }),
@@ -227,6 +236,23 @@ originBalancer:
       /images\s+primary=254 elastic=1\s+99\.6\/0\.4\s.*pin primary=128 elastic=127 by bob/,
     );
     expect(run.stdout).toMatch(/OVERRIDES\nid\s+state/);
+  });
+
+  it("with --now runs the balancer once, so status shows the pinned weights at once", async () => {
+    const run = await autopilot(
+      pin("--reason", "INC-2 now", "--for", "30m", "--author", "bob", "--replace", "--now"),
+    );
+    expect(ours(run.stderr)).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}now: origin-balancer: .*pin/);
+    const status = JSON.parse((await autopilot(["--json", "status", ...session])).stdout);
+    expect(status.originBalancer[0].weights).toEqual({ primary: 128, elastic: 127 });
+  });
+
+  it("refuses --now without the local sandbox before storing anything", async () => {
+    const run = await autopilot([...pinArgs("--reason", "x", "--for", "1h", "--now"), "--stage", "clitest"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--now works with --local only/);
   });
 
   it("fails with exit code 2 and a hint when there is no sandbox session", async () => {

@@ -95,6 +95,9 @@ describe.skipIf(!hasMoto || chromium === undefined)("the game-day HTML report in
     expect(dom).toContain("rotated to certificate");
     expect(dom).toContain("ROLLED BACK");
     expect(dom).toMatch(/<span class="verdict passed" id="verdict">every scene holds/);
+    // One moment, both clocks: trace time beside the UTC instant the handlers and Slack texts use.
+    expect(dom).toMatch(/<span class="time">\d\d:\d\d \(\d\d:\d\dZ\)<\/span>/);
+    expect(dom).toMatch(/<tr><td>\d\d:\d\d \(\d\d:\d\dZ\)<\/td>/);
   });
 
   it("saves a screenshot of the rendered report as a test artifact", () => {

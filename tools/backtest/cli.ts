@@ -13,6 +13,7 @@ import {
   runPolicies,
   type SimulationSettings,
 } from "./compare";
+import { benchmarkTrace, writeCompareAllReports } from "./compare-all-reports";
 import { DEFAULT_SIMULATION_OPTIONS, knobsFromConfig, policyFromConfig, twoOriginPolicy } from "./defaults";
 import { renderReport } from "./report-html";
 import { backtestJson, InvalidTraceError } from "./run-backtest";
@@ -51,12 +52,23 @@ interface CliOptions {
 }
 
 /** Runs the backtest CLI on `argv` (arguments only, no node/script) and returns what it would print. */
-export function main(argv: readonly string[]): CliResult {
+/**
+ * How the backtest was invoked: `npm run backtest --` (exit 1 on an unexpected failure) or
+ * `autopilot backtest` (exit 3, as every other autopilot command), so help and exit codes match.
+ */
+export interface Invocation {
+  name: string;
+  failedExit: number;
+}
+
+const NPM_RUN: Invocation = { name: "npm run backtest --", failedExit: 1 };
+
+export function main(argv: readonly string[], invocation: Invocation = NPM_RUN): CliResult {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const done = (exitCode: number) => ({ exitCode, stdout: stdout.join(""), stderr: stderr.join("") });
   try {
-    const program = buildProgram(stdout, stderr).parse([...argv], { from: "user" });
+    const program = buildProgram(stdout, stderr, invocation).parse([...argv], { from: "user" });
     stdout.push(run(program.opts<CliOptions>()));
     return done(0);
   } catch (error) {
@@ -64,13 +76,13 @@ export function main(argv: readonly string[]): CliResult {
     if (error instanceof CommanderError) return done(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT);
     const known = [BacktestUsageError, InvalidConfigError, InvalidTraceError].some((c) => error instanceof c);
     stderr.push(`backtest: ${error instanceof Error ? error.message : String(error)}\n`);
-    return done(known ? EXIT_BAD_INPUT : 1);
+    return done(known ? EXIT_BAD_INPUT : invocation.failedExit);
   }
 }
 
-function buildProgram(stdout: string[], stderr: string[]): Command {
+function buildProgram(stdout: string[], stderr: string[], invocation: Invocation): Command {
   const D = DEFAULT_SIMULATION_OPTIONS;
-  return new Command("npm run backtest --")
+  return new Command(invocation.name)
     .description(
       "Replays a CloudFront trace through the origin balancer (autopilot) and the original rule (seed) and scores them.",
     )
@@ -97,7 +109,7 @@ function buildProgram(stdout: string[], stderr: string[]): Command {
       new Option(
         "--compare-all",
         "run the four benchmark traces with their capacities, both policies",
-      ).conflicts(["trace", "capacity", "policy", "json", "html"]),
+      ).conflicts(["trace", "capacity", "policy", "json"]),
     )
     .option(
       "--interval <minutes>",
@@ -125,7 +137,7 @@ function buildProgram(stdout: string[], stderr: string[]): Command {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  npm run backtest -- --trace test/fixtures/traces/sale-spike.csv --capacity 9000 --html report.html\n  npm run backtest -- --compare-all --markdown\n\nExit codes: 0 done, 2 bad input (arguments, trace, config), 1 unexpected failure.",
+      `\nExamples:\n  ${invocation.name} --trace test/fixtures/traces/sale-spike.csv --capacity 9000 --html report.html\n  ${invocation.name} --compare-all --markdown\n\nExit codes: 0 done, 2 bad input (arguments, trace, config), ${invocation.failedExit} unexpected failure.`,
     )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -141,7 +153,11 @@ function run(o: CliOptions): string {
   };
   if (o.compareAll) {
     const knobs = o.config === undefined ? {} : knobsFromConfig(readYaml(o.config), o.config);
-    return `${renderComparisonTable(compareAll(settings, knobs), o.markdown === true)}\n`;
+    const table = `${renderComparisonTable(compareAll(settings, knobs), o.markdown === true)}\n`;
+    if (o.html === undefined) return table;
+    // With --html: one report per benchmark trace, beside the given name (report-<trace>.html).
+    const written = writeCompareAllReports(o.html, settings, knobs, benchmarkTrace, writeOutput);
+    return `${table}\n${written.map((f) => `report written to ${f}`).join("\n")}\n`;
   }
   if (o.trace === undefined)
     throw new BacktestUsageError("--trace <file.csv> is required (or --compare-all)");

@@ -1,5 +1,6 @@
 import { weightsToShares } from "../../shared/domain/balancer/weights";
 import { type PolicyRun, type SimulationSettings, sideBySideCells } from "./compare";
+import { focusWindow, glossary } from "./report-glossary";
 import { SEED_INTERVAL_MINUTES } from "./seed-policy";
 
 export interface ReportInput {
@@ -33,56 +34,93 @@ export function renderReport(input: ReportInput): string {
   const originPeak = Math.max(0, ...minutes.map((m) => m.originRequests));
   const loadAxis = niceCeiling(Math.max(3 * capacity, 1.1 * primaryPeak));
   const clipped = originPeak > loadAxis;
-  const loadChart = lineChart({
-    title: `Origin requests per minute${clipped ? ` (axis cut at ${fmt(loadAxis)}; origin requests peak at ${fmt(originPeak)})` : ""}`,
-    fixedMax: clipped ? loadAxis : undefined,
-    labels,
-    format: fmt,
-    series: [
-      {
-        name: "origin requests (ground truth)",
-        colour: "#9aa0a6",
-        values: minutes.map((m) => m.originRequests),
-      },
-      {
-        name: "estimated load (what the policy sees)",
-        colour: "#4c8bf5",
-        values: minutes.map((m) => m.estimatedLoad),
-      },
-      { name: `${primary} capacity`, colour: "#c5221f", values: minutes.map(() => capacity), dash: "6 4" },
-      ...runs.map((r) => ({
-        name: `${primary} load, ${r.policyName}`,
-        colour: COLOURS[r.policyName] ?? "#333",
-        values: r.result.minutes.map((m) => m.primaryLoad),
-      })),
-    ],
-  });
-  const shareChart = lineChart({
-    title: `Share of origin requests sent to ${primary} (weights after propagation; dots: weight changes)`,
-    labels,
-    format: (y) => `${Math.round(y * 100)}%`,
-    fixedMax: 1,
-    series: [
-      {
-        name: "oracle (capacity / origin requests)",
-        colour: "#9aa0a6",
-        values: minutes.map((m) => (m.originRequests > 0 ? Math.min(1, capacity / m.originRequests) : 1)),
-        dash: "2 3",
-      },
-      ...runs.map((r) => {
-        const index = new Map(r.result.minutes.map((m, i) => [m.minute, i]));
-        return {
-          name: `${primary} share, ${r.policyName}`,
-          colour: COLOURS[r.policyName] ?? "#333",
-          values: r.result.minutes.map((m) => m.primaryShare),
-          markers: r.result.decisions.map((d) => ({
-            at: index.get(d.minute) ?? 0,
-            value: weightsToShares(d.weights)[primary] ?? 0,
-          })),
-        };
-      }),
-    ],
-  });
+  const loadChartFor = (window: Window) =>
+    lineChart(
+      sliceSpec(
+        {
+          title: `Origin requests per minute${clipped ? ` (axis cut at ${fmt(loadAxis)}; origin requests peak at ${fmt(originPeak)})` : ""}`,
+          fixedMax: clipped ? loadAxis : undefined,
+          labels,
+          format: fmt,
+          series: [
+            {
+              name: "origin requests (ground truth)",
+              colour: "#202124",
+              values: minutes.map((m) => m.originRequests),
+              onTop: true,
+            },
+            {
+              name: "estimated load (what the policy sees)",
+              colour: "#4c8bf5",
+              values: minutes.map((m) => m.estimatedLoad),
+            },
+            {
+              name: `${primary} capacity`,
+              colour: "#c5221f",
+              values: minutes.map(() => capacity),
+              dash: "6 4",
+            },
+            ...runs.map((r) => ({
+              name: `${primary} load, ${r.policyName}`,
+              colour: COLOURS[r.policyName] ?? "#333",
+              values: r.result.minutes.map((m) => m.primaryLoad),
+            })),
+          ],
+        },
+        window,
+      ),
+    );
+  const shareChartFor = (window: Window) =>
+    lineChart(
+      sliceSpec(
+        {
+          title: `Share of origin requests sent to ${primary} (weights after propagation; dots: weight changes)`,
+          labels,
+          format: (y) => `${Math.round(y * 100)}%`,
+          fixedMax: 1,
+          series: [
+            {
+              name: "oracle (capacity / origin requests)",
+              colour: "#9aa0a6",
+              values: minutes.map((m) =>
+                m.originRequests > 0 ? Math.min(1, capacity / m.originRequests) : 1,
+              ),
+              dash: "2 3",
+            },
+            ...runs.map((r) => {
+              const index = new Map(r.result.minutes.map((m, i) => [m.minute, i]));
+              return {
+                name: `${primary} share, ${r.policyName}`,
+                colour: COLOURS[r.policyName] ?? "#333",
+                values: r.result.minutes.map((m) => m.primaryShare),
+                markers: r.result.decisions.map((d) => ({
+                  at: index.get(d.minute) ?? 0,
+                  value: weightsToShares(d.weights)[primary] ?? 0,
+                })),
+              };
+            }),
+          ],
+        },
+        window,
+      ),
+    );
+  const whole: Window = { from: 0, to: Math.max(0, minutes.length - 1) };
+  const focus = focusWindow(
+    minutes.map((m) => m.originRequests),
+    capacity,
+  );
+  const focusSection =
+    focus === undefined
+      ? ""
+      : `<h2>The decisive hours: ${esc(labels[focus.from]?.slice(11, 16) ?? "")}–${esc(labels[focus.to]?.slice(11, 16) ?? "")}</h2>
+<p class="note">The episode above ${esc(primary)}'s capacity that holds the peak, from an hour before to an hour after (at most 6 h); the whole trace follows.</p>
+${loadChartFor(focus)}
+${shareChartFor(focus)}`;
+  const loadChart = loadChartFor(whole);
+  const shareChart = shareChartFor(whole);
+  const definitions = `<dl class="glossary">${glossary(primary, SEED_INTERVAL_MINUTES)
+    .map(([term, text]) => `<dt>${esc(term)}</dt><dd>${esc(text)}</dd>`)
+    .join("")}</dl>`;
   const { header, body } = sideBySideCells(runs);
   const summary = `<table class="summary"><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${body
     .map(
@@ -112,6 +150,9 @@ th:first-child,td:first-child{text-align:left}
 .legend span{display:inline-block;width:18px;height:3px;vertical-align:middle;margin-right:5px}
 svg text{font-size:11px;fill:#5f6368}
 details{margin:8px 0}
+.glossary{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px;margin:6px 0}
+.glossary dt{font-weight:600}.glossary dd{margin:0}
+.note{font-size:13px;color:#5f6368}
 </style>
 </head>
 <body>
@@ -120,9 +161,13 @@ details{margin:8px 0}
 metrics ${settings.metricDelayMinutes} min late; DNS TTL ${settings.ttlSeconds} s; autopilot window ${settings.windowMinutes} min.</p>
 <h2>Summary</h2>
 ${summary}
-<h2>Load</h2>
+<details open><summary>What each measure means (units)</summary>
+${definitions}
+</details>
+${focusSection}
+<h2>Load, whole trace</h2>
 ${loadChart}
-<h2>Split</h2>
+<h2>Split, whole trace</h2>
 ${shareChart}
 <h2>Decisions</h2>
 ${decisions}
@@ -138,6 +183,34 @@ interface Series {
   values: readonly (number | undefined)[];
   dash?: string;
   markers?: { at: number; value: number }[];
+  /** Drawn last and thicker, so the other lines never hide it (the ground truth). */
+  onTop?: boolean;
+}
+
+/** A range of minute indices, both ends included. */
+interface Window {
+  from: number;
+  to: number;
+}
+
+/** The chart restricted to `window`: labels, values and markers (re-indexed) of those minutes only. */
+function sliceSpec(spec: ChartSpec, window: Window): ChartSpec {
+  const { from, to } = window;
+  return {
+    ...spec,
+    labels: spec.labels.slice(from, to + 1),
+    series: spec.series.map((s) => ({
+      ...s,
+      values: s.values.slice(from, to + 1),
+      ...(s.markers
+        ? {
+            markers: s.markers
+              .filter((m) => m.at >= from && m.at <= to)
+              .map((m) => ({ ...m, at: m.at - from })),
+          }
+        : {}),
+    })),
+  };
 }
 
 interface ChartSpec {
@@ -174,7 +247,8 @@ function lineChart(spec: ChartSpec): string {
       `<line x1="${px}" x2="${px}" y1="${PAD.top}" y2="${HEIGHT - PAD.bottom}" stroke="#f3f3f3"/><text x="${px}" y="${HEIGHT - 10}" text-anchor="middle">${esc(label.slice(11, 16))}</text>`,
     );
   });
-  const lines = spec.series.map((s) => {
+  const drawOrder = [...spec.series.filter((s) => !s.onTop), ...spec.series.filter((s) => s.onTop)];
+  const lines = drawOrder.map((s) => {
     const d = downsample(s.values, MAX_POINTS_PER_SERIES)
       .map((run) => run.map((p, j) => `${j === 0 ? "M" : "L"}${r1(x(p.at))} ${r1(y(p.value))}`).join(""))
       .join("");
@@ -182,7 +256,7 @@ function lineChart(spec: ChartSpec): string {
       .map((m) => `<circle cx="${r1(x(m.at))}" cy="${r1(y(m.value))}" r="2.5" fill="${s.colour}"/>`)
       .join("");
     const dash = s.dash === undefined ? "" : ` stroke-dasharray="${s.dash}"`;
-    return `<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="1.3"${dash}><title>${esc(s.name)}</title></path>${dots}`;
+    return `<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="${s.onTop ? 2 : 1.3}"${dash}><title>${esc(s.name)}</title></path>${dots}`;
   });
   const legend = spec.series
     .map((s) => `<li><span style="background:${s.colour}"></span>${esc(s.name)}</li>`)

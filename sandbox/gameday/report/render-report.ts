@@ -2,6 +2,8 @@
  * The game day's self-contained HTML report: verdict per scene with every check, charts of load,
  * capacity and weights (inline SVG), the decision timeline, and the Slack channel as Slack shows it.
  */
+
+import { emojify } from "../emoji";
 import type { SceneOutcome } from "../run-gameday";
 import type { Recorder } from "../timeline";
 import { type LineChart, renderLineChart } from "./charts";
@@ -28,7 +30,7 @@ export function renderReport(input: ReportInput): string {
   const rows = recorder.entries
     .map(
       (e) =>
-        `<tr><td>${esc(e.time)}</td><td>${esc(e.scene)}</td><td>${esc(e.automation)}</td><td><span class="outcome outcome-${esc(e.outcome)}">${esc(e.outcome)}</span></td><td>${esc(e.slackText ?? `${e.headline} (not posted)`)}</td></tr>`,
+        `<tr><td>${esc(e.time)}</td><td>${esc(e.scene)}</td><td>${esc(e.automation)}</td><td><span class="outcome outcome-${esc(e.outcome)}">${esc(e.outcome)}</span></td><td>${esc(emojify(e.slackText ?? `${e.headline} (not posted)`))}</td></tr>`,
     )
     .join("");
   return `<!doctype html>
@@ -40,7 +42,7 @@ export function renderReport(input: ReportInput): string {
 <h2>Scenes</h2>${scenes}
 <h2>Charts</h2>${charts || "<p>No balancer or canary samples in this scenario.</p>"}
 <h2>Timeline</h2>
-<table class="timeline"><thead><tr><th>time</th><th>scene</th><th>automation</th><th>outcome</th><th>Slack headline</th></tr></thead><tbody>${rows}</tbody></table>
+<table class="timeline"><thead><tr><th>trace time (handlers, UTC)</th><th>scene</th><th>automation</th><th>outcome</th><th>Slack headline</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Slack</h2>${renderSlackChannel(input.channel ?? "traffic-autopilot-sandbox", recorder.slack)}
 </main></body></html>
 `;

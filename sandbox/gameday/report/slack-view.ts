@@ -3,17 +3,10 @@
  * attachment with its colour bar holding the Block Kit blocks (header, sections with fields, context,
  * divider); thread replies under their root; chat.update replaces the root's content and marks it edited.
  */
+
+import { EMOJI } from "../emoji";
 import type { SlackEntry } from "../timeline";
 import { esc } from "./html";
-
-const EMOJI: Record<string, string> = {
-  large_green_circle: "🟢",
-  warning: "⚠️",
-  rotating_light: "🚨",
-  no_entry_sign: "🚫",
-  raised_hand: "✋",
-  white_check_mark: "✅",
-};
 
 interface Message {
   entry: SlackEntry;

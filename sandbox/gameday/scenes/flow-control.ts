@@ -4,6 +4,7 @@ import type { StageConfig } from "../../../shared/config/stage-config";
 import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
 import { setAlarmState } from "../../seed/canary-world";
 import { httpGet } from "../../servers/haproxy-instance";
+import { messageEvidence } from "../emoji";
 import { alarmEvent, scheduledEvent } from "../events";
 import type { World } from "../world-types";
 import { check, defineScene, type SceneCheck } from "./scene";
@@ -116,7 +117,7 @@ export const flowControl = defineScene({
       check(
         "Slack heard the engage and the release",
         texts.some((t) => /ENGAGED/.test(t)) && texts.some((t) => /released/i.test(t)),
-        `${texts.length} messages: ${texts.map((t) => t.slice(0, 60)).join(" | ")}`,
+        messageEvidence(texts),
       ),
     );
     await world.clock.advance(Math.max(0, started + minutes(p, world.config) - world.clock.minute));

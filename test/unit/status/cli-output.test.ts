@@ -94,4 +94,27 @@ describe("CLI rendering", () => {
     expect(text).toMatch(/video\s+primary=255 elastic=0\s+100\/0/);
     expect(text).toContain("PLANS\nERROR AwsCallError: throttled");
   });
+
+  it("says a pool's last change was more than 1 h ago when the kept hour holds none", () => {
+    const pool = (state?: { changesLastHour: number }) => ({
+      pool: "images",
+      record: "i. CNAME (zone Z1)",
+      weights: { primary: 255, elastic: 0 },
+      shares: { primary: 100, elastic: 0 },
+      ...(state ? { state } : {}),
+    });
+    const doc: StatusDocument = {
+      stage: "prod",
+      at: "2026-11-02T10:00:00.000Z",
+      query: {},
+      originBalancer: [pool({ changesLastHour: 0 })],
+      flowControl: [],
+      certRotation: [],
+      canary: [],
+      overrides: { active: [], recentlyEnded: [] },
+      plans: [],
+    };
+    expect(renderStatus(doc)).toMatch(/images\s+primary=255 elastic=0\s+100\/0\s+more than 1 h ago\s/);
+    expect(renderStatus({ ...doc, originBalancer: [pool()] })).toMatch(/100\/0\s+-\s/);
+  });
 });
