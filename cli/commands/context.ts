@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type ConnectionOptions, invokerFor } from "../connection";
-import type { OperatorFunction } from "../invoke/types";
+import type { FunctionInvoker, OperatorFunction } from "../invoke/types";
 
 /** Where a command writes, and how it sets the process's exit code. */
 export interface CliIo {
@@ -11,6 +11,8 @@ export interface CliIo {
 export interface CliContext {
   io: CliIo;
   exit(code: number): void;
+  /** Where requests go instead of the connection options (the Slack endpoint reads the grammar only). */
+  invoker?: FunctionInvoker;
 }
 
 /**
@@ -21,9 +23,10 @@ export async function invoke(
   command: Command,
   fn: OperatorFunction,
   payload: unknown,
+  given?: FunctionInvoker,
 ): Promise<{ body: unknown; options: ConnectionOptions }> {
   const options = command.optsWithGlobals<ConnectionOptions>();
-  const invoker = await invokerFor(options);
+  const invoker = given ?? (await invokerFor(options));
   return { body: await invoker.invoke(fn, payload), options };
 }
 

@@ -17,7 +17,7 @@ const AUTOMATIONS = ["origin-balancer", "flow-control", "cert-rotation", "canary
 
 /** Sends one override request and reports it; a refusal exits 1. */
 export async function sendOverride(ctx: CliContext, command: Command, payload: Record<string, unknown>) {
-  const { body, options } = await invoke(command, "override", payload);
+  const { body, options } = await invoke(command, "override", payload, ctx.invoker);
   const response = body as OverrideResponse;
   ctx.io.out(options.json ? json(response) : renderOverrideResponse(response));
   if (response?.accepted !== true) ctx.exit(EXIT.refused);

@@ -7,6 +7,7 @@ import { certRotationSchema } from "./cert-rotation-config";
 import { ssmParameterNameSchema } from "./common";
 import { flowControlSchema } from "./flow-control-config";
 import { overridesSchema } from "./overrides-config";
+import { slackChatopsSchema } from "./slack-chatops-config";
 
 const slackSchema = z.strictObject({
   channel: z.string().min(1),
@@ -27,6 +28,7 @@ export const stageConfigSchema = z.strictObject({
   canary: canarySectionSchema.optional(),
   flowControl: flowControlSchema.optional(),
   certRotation: certRotationSchema.optional(),
+  slackChatops: slackChatopsSchema.optional(),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
