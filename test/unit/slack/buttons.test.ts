@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { renderIncidentRoot } from "../../../shared/domain/messages/incident-message";
+import {
+  answeredBlocks,
+  BUTTON_ACTIONS,
+  buttonRequest,
+  incidentRootButtons,
+  planButtons,
+} from "../../../shared/domain/slack/buttons";
+
+const who = { author: "alice", reason: "Slack button (U0ALICE01)" };
+
+describe("Slack buttons", () => {
+  it.each([
+    [BUTTON_ACTIONS.approve, "plan-1a2b3c4d", { action: "approve", planId: "plan-1a2b3c4d", ...who }],
+    [BUTTON_ACTIONS.reject, "plan-1a2b3c4d", { action: "reject", planId: "plan-1a2b3c4d", ...who }],
+    [
+      BUTTON_ACTIONS.pauseHour,
+      "flow-control/web",
+      { action: "pause", automation: "flow-control", target: "web", expiresInMinutes: 60, ...who },
+    ],
+    [
+      BUTTON_ACTIONS.resume,
+      "flow-control/web",
+      { action: "resume", automation: "flow-control", target: "web", ...who },
+    ],
+  ])("turns %s %s into the override request the CLI would send", (actionId, value, payload) => {
+    expect(buttonRequest(actionId, value, who)).toEqual({ ok: true, payload });
+  });
+
+  it.each([
+    ["autopilot-delete-everything", "x", /unknown button/],
+    [BUTTON_ACTIONS.pauseHour, "flow-control", /not <automation>\/<target>/],
+    [BUTTON_ACTIONS.resume, "/web", /not <automation>\/<target>/],
+  ])("names what is wrong with %s %s", (actionId, value, problem) => {
+    const built = buttonRequest(actionId, value, who);
+    expect(built.ok).toBe(false);
+    expect(built.ok ? "" : built.problem).toMatch(problem);
+  });
+
+  it("puts Pause 1 h / Resume on an ongoing flow-control root, and drops them once resolved", () => {
+    const actions = incidentRootButtons("flow-control/web");
+    const thread = { headline: "closed", severity: "warn" as const, openedAt: "2026-12-05T20:04:00Z" };
+    const ongoing = renderIncidentRoot("Flow control · web", thread, actions);
+    expect(ongoing.blocks.at(-1)).toEqual(actions);
+    expect(actions?.elements.map((e) => [e.text.text, e.value])).toEqual([
+      ["Pause 1 h", "flow-control/web"],
+      ["Resume", "flow-control/web"],
+    ]);
+    const resolved = renderIncidentRoot(
+      "Flow control · web",
+      { ...thread, closedAt: "2026-12-05T20:15:00Z" },
+      actions,
+    );
+    expect(resolved.blocks.some((b) => b.type === "actions")).toBe(false);
+    expect(incidentRootButtons("cert-rotation/iot/rot-1")).toBeUndefined();
+  });
+
+  it("answers a message in place: the buttons go, a line says who did what", () => {
+    const blocks = [
+      { type: "section", text: { type: "mrkdwn", text: "plan" } },
+      planButtons("plan-1a2b3c4d"),
+    ];
+    expect(answeredBlocks(blocks, "✅ approved by alice")).toEqual([
+      blocks[0],
+      { type: "context", elements: [{ type: "mrkdwn", text: "✅ approved by alice" }] },
+    ]);
+  });
+});
