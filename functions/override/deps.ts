@@ -5,7 +5,7 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createResponseUrlResponder } from "../../shared/adapters/http/slack-response-url";
 import { coldStart, type FunctionRuntime } from "../../shared/bootstrap";
 import type { StageConfig } from "../../shared/config/stage-config";
-import { isSlackResponseUrl } from "../../shared/runtime/slack-interaction";
+import { responseUrlPolicy } from "../../shared/runtime/slack-interaction";
 import type { OverrideDeps } from "../../shared/workflows/override/apply-override";
 
 export type OverrideRuntime = FunctionRuntime<StageConfig, OverrideDeps>;
@@ -24,7 +24,7 @@ export async function createOverrideRuntime(): Promise<OverrideRuntime> {
     base.config.stage,
   );
   const slackResponder = createResponseUrlResponder({
-    allow: isSlackResponseUrl,
+    allow: responseUrlPolicy(base.env.slackApiUrl),
     timeoutMs: base.config.slack.timeoutMs,
   });
   return {

@@ -5,7 +5,7 @@ import { createSsmReplayGuard } from "../../shared/adapters/aws/ssm-replay-guard
 import { readSecret } from "../../shared/adapters/aws/ssm-state-store";
 import { coldStart, type FunctionRuntime, requireSection } from "../../shared/bootstrap";
 import type { SlackChatopsConfig } from "../../shared/config/slack-chatops-config";
-import { isSlackResponseUrl } from "../../shared/runtime/slack-interaction";
+import { responseUrlPolicy } from "../../shared/runtime/slack-interaction";
 import type { SlackChatopsDeps } from "../../shared/workflows/slack-chatops/answer-slack";
 import { SERVICE } from "../override/deps";
 
@@ -26,7 +26,7 @@ export async function createSlackChatopsRuntime(): Promise<SlackChatopsRuntime> 
       base.config.stage,
     ),
     readSlash: readSlashCommand,
-    allowResponseUrl: isSlackResponseUrl,
+    allowResponseUrl: responseUrlPolicy(base.env.slackApiUrl),
     logger: base.logger,
     nowSeconds,
   };

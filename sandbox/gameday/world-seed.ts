@@ -14,6 +14,9 @@ import { importCertificate, seedCertPair } from "../seed/cert-world";
 import { createTestCertificate } from "../seed/test-certificates";
 import type { Seeded, WorldClients } from "./world-types";
 
+/** The sandbox Slack app's signing secret: the sink signs its interactivity requests with it. */
+export const SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-0123456789abcdef";
+
 const ZONE_PLACEHOLDER = "Z0SANDBOX0001";
 const DAY = 86_400_000;
 
@@ -36,6 +39,17 @@ export async function seedFromConfig(
   );
   // Awaited below; this only keeps an early failure elsewhere from leaving it an unhandled rejection.
   token.catch(() => undefined);
+  if (draft.slackChatops) {
+    await token;
+    await clients.ssm.send(
+      new PutParameterCommand({
+        Name: draft.slackChatops.signingSecretParameter,
+        Value: SANDBOX_SIGNING_SECRET,
+        Type: "SecureString",
+        Overwrite: true,
+      }),
+    );
+  }
   const pool = draft.originBalancer?.pools[0];
   const zoneName = (pool?.record.name ?? "origin.sandbox.example.com")
     .replace(/\.$/, "")

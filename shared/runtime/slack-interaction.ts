@@ -128,3 +128,12 @@ export function parseSlackInteraction(
 export function isSlackResponseUrl(url: string): boolean {
   return responseUrl.safeParse(url).success;
 }
+
+/**
+ * Which response URLs a function may answer on: Slack's, plus, where SLACK_API_URL points the Slack
+ * client at a local stand-in (the sandbox only), that stand-in's own origin.
+ */
+export function responseUrlPolicy(slackApiUrl: string | undefined): (url: string) => boolean {
+  const local = slackApiUrl === undefined ? undefined : new URL(slackApiUrl).origin;
+  return (url) => isSlackResponseUrl(url) || (local !== undefined && url.startsWith(`${local}/`));
+}

@@ -26,7 +26,9 @@ export function renderSlackChannel(channel: string, entries: readonly SlackEntry
   const byTs = new Map<string, Message>();
   for (const entry of entries) {
     const threadTs = typeof entry.body.thread_ts === "string" ? entry.body.thread_ts : undefined;
-    if (entry.method === "chat.update") {
+    // A button's answer replaces the message it sat on (Slack ChatOps): shown like an edit.
+    const replaces = entry.method === "response_url" && entry.body.replace_original === true;
+    if (entry.method === "chat.update" || replaces) {
       const root = byTs.get(entry.ts);
       if (root) {
         root.entry = { ...entry, time: root.entry.time };
@@ -72,7 +74,7 @@ function renderBlock(block: unknown): string {
     type?: string;
     text?: { text?: string };
     fields?: { text?: string }[];
-    elements?: { text?: string }[];
+    elements?: { text?: string | { text?: string } }[];
   };
   switch (b.type) {
     case "header":
@@ -85,9 +87,11 @@ function renderBlock(block: unknown): string {
       return text + fields;
     }
     case "context":
-      return `<div class="block-context">${(b.elements ?? []).map((e) => mrkdwn(e.text ?? "")).join(" ")}</div>`;
+      return `<div class="block-context">${(b.elements ?? []).map((e) => mrkdwn(typeof e.text === "string" ? e.text : "")).join(" ")}</div>`;
     case "divider":
       return '<hr class="block-divider"/>';
+    case "actions":
+      return `<div class="block-actions">${(b.elements ?? []).map((e) => `<span class="block-button" style="display:inline-block;border:1px solid #bbb;border-radius:4px;padding:2px 10px;margin:4px 6px 0 0;font-weight:600">${esc((e as { text?: { text?: string } }).text?.text ?? "")}</span>`).join("")}</div>`;
     default:
       return "";
   }

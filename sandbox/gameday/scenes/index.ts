@@ -4,6 +4,7 @@ import { certRotation } from "./cert-rotation";
 import { flowControl } from "./flow-control";
 import { overridePin } from "./override-pin";
 import type { RegisteredScene } from "./scene";
+import { slackChatops } from "./slack-chatops";
 
 /** Every scene a scenario may name; a new scene is one line here. */
 export const SCENES: readonly RegisteredScene[] = [
@@ -12,4 +13,5 @@ export const SCENES: readonly RegisteredScene[] = [
   certRotation,
   canary,
   overridePin,
+  slackChatops,
 ];
