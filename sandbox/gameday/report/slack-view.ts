@@ -17,7 +17,8 @@ const EMOJI: Record<string, string> = {
 
 interface Message {
   entry: SlackEntry;
-  edited: boolean;
+  /** true: chat.update; "answered": replaced by a button's answer (response_url). */
+  edited: boolean | "answered";
   replies: SlackEntry[];
 }
 
@@ -32,7 +33,7 @@ export function renderSlackChannel(channel: string, entries: readonly SlackEntry
       const root = byTs.get(entry.ts);
       if (root) {
         root.entry = { ...entry, time: root.entry.time };
-        root.edited = true;
+        root.edited = replaces ? "answered" : true;
       }
     } else if (entry.method === "chat.postMessage" && threadTs !== undefined && byTs.has(threadTs)) {
       byTs.get(threadTs)?.replies.push(entry);
@@ -54,7 +55,7 @@ export function renderSlackChannel(channel: string, entries: readonly SlackEntry
   return `<div class="slack"><div class="slack-channel"># ${esc(channel.replace(/^#/, ""))}</div>${body || '<p class="empty">No messages.</p>'}</div>`;
 }
 
-function renderMessage(entry: SlackEntry, edited: boolean): string {
+function renderMessage(entry: SlackEntry, edited: boolean | "answered"): string {
   const attachments = Array.isArray(entry.body.attachments) ? entry.body.attachments : [];
   const rendered = attachments
     .map((a: { color?: string; blocks?: unknown[] }) => {
@@ -65,7 +66,7 @@ function renderMessage(entry: SlackEntry, edited: boolean): string {
   const topBlocks = Array.isArray(entry.body.blocks) ? entry.body.blocks.map(renderBlock).join("") : "";
   return `<div class="slack-message" data-method="${esc(entry.method)}">
 <div class="avatar">TA</div>
-<div class="content"><div class="meta"><b>traffic-autopilot</b> <span class="app">APP</span> <span class="time">${esc(entry.time)}</span>${edited ? ' <span class="edited">(edited)</span>' : ""}</div>
+<div class="content"><div class="meta"><b>traffic-autopilot</b> <span class="app">APP</span> <span class="time">${esc(entry.time)}</span>${edited === "answered" ? ' <span class="edited">(answered from Slack: its buttons were pressed)</span>' : edited ? ' <span class="edited">(edited)</span>' : ""}</div>
 <div class="text">${mrkdwn(String(entry.body.text ?? ""))}</div>${topBlocks}${rendered}</div></div>`;
 }
 
