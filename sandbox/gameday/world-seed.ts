@@ -39,17 +39,21 @@ export async function seedFromConfig(
   );
   // Awaited below; this only keeps an early failure elsewhere from leaving it an unhandled rejection.
   token.catch(() => undefined);
-  if (draft.slackChatops) {
-    await token;
-    await clients.ssm.send(
-      new PutParameterCommand({
-        Name: draft.slackChatops.signingSecretParameter,
-        Value: SANDBOX_SIGNING_SECRET,
-        Type: "SecureString",
-        Overwrite: true,
-      }),
-    );
-  }
+  // The Slack app's signing secret (slack-chatops), after the token: SSM is loaded by then.
+  const chatops = draft.slackChatops;
+  const signingSecret = chatops
+    ? token.then(() =>
+        clients.ssm.send(
+          new PutParameterCommand({
+            Name: chatops.signingSecretParameter,
+            Value: SANDBOX_SIGNING_SECRET,
+            Type: "SecureString",
+            Overwrite: true,
+          }),
+        ),
+      )
+    : token;
+  signingSecret.catch(() => undefined);
   const pool = draft.originBalancer?.pools[0];
   const zoneName = (pool?.record.name ?? "origin.sandbox.example.com")
     .replace(/\.$/, "")
@@ -147,6 +151,7 @@ export async function seedFromConfig(
   }
 
   await token;
+  await signingSecret;
   const text = document.toString();
   return { seeded, configText: text, config: parseStageConfig(text, configFile) };
 }

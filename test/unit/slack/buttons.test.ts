@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { certDecision } from "../../../shared/domain/certificates/cert-decision";
+import { planRotation } from "../../../shared/domain/certificates/plan-rotation";
+import { renderCertRotationMessage } from "../../../shared/domain/messages/cert-rotation-message";
 import { renderIncidentRoot } from "../../../shared/domain/messages/incident-message";
 import {
   answeredBlocks,
@@ -7,6 +10,7 @@ import {
   incidentRootButtons,
   planButtons,
 } from "../../../shared/domain/slack/buttons";
+import { cert, days, healthyPair, input, NOW } from "../certificates/builders";
 
 const who = { author: "alice", reason: "Slack button (U0ALICE01)" };
 
@@ -65,5 +69,32 @@ describe("Slack buttons", () => {
       blocks[0],
       { type: "context", elements: [{ type: "mrkdwn", text: "✅ approved by alice" }] },
     ]);
+  });
+
+  it.each([
+    ["pending", true],
+    ["approved", false],
+  ])("a rotation plan %s carries Approve / Reject: %s", (status, shown) => {
+    const { facts, certificates } = healthyPair();
+    const next = cert("next", { notAfter: days(90) });
+    const plan = planRotation(input(facts, [...certificates, next]));
+    const decision = certDecision({
+      pair: "iot",
+      trigger: { kind: "schedule", source: "daily", at: NOW.toISOString() },
+      now: NOW,
+      mode: "plan",
+      plan,
+      applied: { kind: "planned", planId: "plan-iot-1a2b", expiresAt: days(1), repeated: false },
+      certificates: new Map([...certificates, next].map((c) => [c.arn, c])),
+      observed: {
+        pair: "iot",
+        requiredHostnames: plan.required,
+        candidates: plan.candidates,
+        problems: [],
+        plan: { id: "plan-iot-1a2b", status, expiresAt: days(1) },
+      },
+    });
+    const actions = renderCertRotationMessage(decision).blocks.filter((b) => b.type === "actions");
+    expect(actions).toEqual(shown ? [planButtons("plan-iot-1a2b")] : []);
   });
 });
