@@ -183,7 +183,9 @@ describe("the packaged CloudFormation template", () => {
     expect(urls[0]?.Properties.AuthType).toBe("NONE");
     expect(JSON.stringify(urls[0]?.Properties.TargetFunctionArn)).toContain("SlackDashchatops");
     const invoke = statementWith("SlackChatopsRole", "lambda:InvokeFunction");
-    expect(JSON.stringify(invoke.map((s) => s.Resource))).toMatch(/function:traffic-autopilot-sandbox-override"/);
+    expect(JSON.stringify(invoke.map((s) => s.Resource))).toMatch(
+      /function:traffic-autopilot-sandbox-override"/,
+    );
   });
 
   it.each(["origin-balancer", "flow-control", "cert-rotation", "canary"])(
