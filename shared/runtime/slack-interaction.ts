@@ -119,9 +119,14 @@ export function parseSlackInteraction(
       userId: parsed.data.user_id,
       responseUrl: parsed.data.response_url,
       command: parsed.data.command,
-      text: parsed.data.text,
+      text: unescapeSlack(parsed.data.text),
     },
   };
+}
+
+/** Slack escapes &, < and > in a slash command's text (even with should_escape false): read what was typed. */
+export function unescapeSlack(text: string): string {
+  return text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
 }
 
 /** Slack's response URLs in production; the sandbox passes its sink's loopback URL instead. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readSlashCommand, tokenize } from "../../../cli/slack-grammar";
 import { slackChatopsSchema } from "../../../shared/config/slack-chatops-config";
+import { parseSlackInteraction } from "../../../shared/runtime/slack-interaction";
 
 describe("/autopilot read with the CLI's grammar", () => {
   it.each([
@@ -54,6 +55,19 @@ describe("/autopilot read with the CLI's grammar", () => {
     const read = await readSlashCommand("pause --help", "alice");
     expect(read.kind).toBe("help");
     expect(read.kind === "help" ? read.text : "").toMatch(/^Usage: \/autopilot pause \[options\]/);
+  });
+
+  it("reads the text as typed: Slack's &amp; &lt; &gt; escapes undone", () => {
+    const body = new URLSearchParams({
+      command: "/autopilot",
+      text: 'pause --reason "p99 &gt; 2 s &amp; rising"',
+      user_id: "U0ALICE01",
+      response_url: "https://hooks.slack.com/commands/T0/1/x",
+    }).toString();
+    const parsed = parseSlackInteraction(body, () => true);
+    expect(parsed.ok && parsed.value.kind === "slash" ? parsed.value.text : "").toBe(
+      'pause --reason "p99 > 2 s & rising"',
+    );
   });
 
   it("splits words like a shell, with Slack's typographic quotes", () => {
