@@ -11,6 +11,8 @@ export interface CliIo {
 export interface CliContext {
   io: CliIo;
   exit(code: number): void;
+  /** Where requests go instead of the connection options (the Slack endpoint reads the grammar only). */
+  invoker?: FunctionInvoker;
 }
 
 /**
@@ -21,9 +23,10 @@ export async function invoke(
   command: Command,
   fn: OperatorFunction,
   payload: unknown,
+  given?: FunctionInvoker,
 ): Promise<{ body: unknown; options: ConnectionOptions; invoker: FunctionInvoker }> {
   const options = command.optsWithGlobals<ConnectionOptions>();
-  const invoker = await invokerFor(options);
+  const invoker = given ?? (await invokerFor(options));
   return { body: await invoker.invoke(fn, payload), options, invoker };
 }
 

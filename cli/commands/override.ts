@@ -32,7 +32,7 @@ export async function sendOverride(
 ) {
   const now = command.opts<{ now?: boolean }>().now === true;
   checkNow({ ...command.optsWithGlobals<ConnectionOptions>(), now });
-  const { body, options, invoker } = await invoke(command, "override", payload);
+  const { body, options, invoker } = await invoke(command, "override", payload, ctx.invoker);
   const response = body as OverrideResponse;
   const errors = delegatedErrors(response?.result);
   const after =

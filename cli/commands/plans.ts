@@ -11,7 +11,7 @@ export function plansCommand(ctx: CliContext): Command {
     .description("list plans waiting for approval (approve with `autopilot approve <id>`)")
     .option("--all", "also list approved, applied, superseded and expired plans")
     .action(async (options: { all?: boolean }, command: Command) => {
-      const { body, options: merged } = await invoke(command, "status", {});
+      const { body, options: merged } = await invoke(command, "status", {}, ctx.invoker);
       const { plans } = body as StatusDocument;
       if (!Array.isArray(plans)) {
         ctx.io.err(`autopilot: could not read the plans: ${plans.error}\n`);

@@ -22,7 +22,7 @@ export function statusCommand(ctx: CliContext): Command {
         ...(options.automation ? { automation: options.automation } : {}),
         ...(options.target ? { target: options.target } : {}),
       };
-      const { body, options: merged } = await invoke(command, "status", payload);
+      const { body, options: merged } = await invoke(command, "status", payload, ctx.invoker);
       ctx.io.out(merged.json ? json(body) : renderStatus(body as StatusDocument));
     });
 }

@@ -2,8 +2,10 @@ import { createLambdaClient } from "../../shared/adapters/aws/clients";
 import { createLambdaInvoker } from "../../shared/adapters/aws/lambda-invoker";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createResponseUrlResponder } from "../../shared/adapters/http/slack-response-url";
 import { coldStart, type FunctionRuntime } from "../../shared/bootstrap";
 import type { StageConfig } from "../../shared/config/stage-config";
+import { responseUrlPolicy } from "../../shared/runtime/slack-interaction";
 import type { OverrideDeps } from "../../shared/workflows/override/apply-override";
 
 export type OverrideRuntime = FunctionRuntime<StageConfig, OverrideDeps>;
@@ -21,6 +23,10 @@ export async function createOverrideRuntime(): Promise<OverrideRuntime> {
     SERVICE,
     base.config.stage,
   );
+  const slackResponder = createResponseUrlResponder({
+    allow: responseUrlPolicy(base.env.slackApiUrl),
+    timeoutMs: base.config.slack.timeoutMs,
+  });
   return {
     config: base.config,
     base,
@@ -31,6 +37,7 @@ export async function createOverrideRuntime(): Promise<OverrideRuntime> {
       notifier: base.notifier,
       logger: base.logger,
       now: () => new Date(),
+      slackResponder,
     }),
   };
 }

@@ -1,7 +1,13 @@
 import type { Context } from "aws-lambda";
 import { ConflictError, InvalidOverrideError } from "../../shared/errors";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { parseOverrideRequest } from "../../shared/runtime/override-request";
+import { type OverrideRequest, parseOverrideRequest } from "../../shared/runtime/override-request";
+import {
+  isSlackOverrideEnvelope,
+  type SlackOverrideEnvelope,
+  slackOverrideEnvelopeSchema,
+} from "../../shared/runtime/slack-override-envelope";
+import { answerInSlack } from "../../shared/workflows/override/answer-in-slack";
 import { applyOverride, type Caller } from "../../shared/workflows/override/apply-override";
 import { createOverrideRuntime, type OverrideRuntime } from "./deps";
 
@@ -14,12 +20,45 @@ export function createHandler(runtime: () => Promise<OverrideRuntime>) {
   return createFunctionHandler({
     automation: "override",
     runtime,
-    parse: parseOverrideRequest,
+    parse: parseOverrideEvent,
     // The operator sees a refused or conflicting request in the CLI; the channel does not need an alarm.
     alertable: (error) => !(error instanceof InvalidOverrideError || error instanceof ConflictError),
-    run: (rt, request, context: Context) =>
-      applyOverride(rt.deps(context), rt.config, request, callerOf(context)),
+    run: (rt, input, context: Context) => {
+      const deps = rt.deps(context);
+      return "slack" in input
+        ? answerInSlack(
+            deps,
+            deps.slackResponder,
+            rt.config,
+            input.slack,
+            slackCallerOf(input.slack, context),
+          )
+        : applyOverride(deps, rt.config, input.request, callerOf(context));
+    },
   });
+}
+
+/**
+ * The CLI's payload, or the same payload wrapped by the slack-chatops endpoint with where to answer.
+ * Inside the envelope the request is checked by answerInSlack, so a refusal is answered in Slack.
+ */
+function parseOverrideEvent(event: unknown): { request: OverrideRequest } | { slack: SlackOverrideEnvelope } {
+  if (!isSlackOverrideEnvelope(event)) return { request: parseOverrideRequest(event) };
+  const parsed = slackOverrideEnvelopeSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new InvalidOverrideError(
+      `invalid Slack envelope: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return { slack: parsed.data };
+}
+
+/** A Slack request: the person is the one the endpoint verified (signature + allowlist). */
+function slackCallerOf(envelope: SlackOverrideEnvelope, context: Pick<Context, "awsRequestId">): Caller {
+  return {
+    invoker: `Slack user ${envelope.slackReply.userId} (signed request, via slack-chatops)`,
+    requestId: context.awsRequestId ?? "local",
+  };
 }
 
 type ClientContextCustom = { custom?: Record<string, unknown>; Custom?: Record<string, unknown> };

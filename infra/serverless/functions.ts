@@ -92,6 +92,21 @@ export function functionDefinitions(config: StageConfig): Record<string, Record<
       ...base("status", "StatusRole", "Read-only status of every automation, overrides and plans"),
       timeout: 60,
     };
+    if (config.slackChatops) {
+      // Slack buttons and /autopilot: a function URL with auth NONE (Slack cannot sign with SigV4), every
+      // request verified with the app's signing secret. It only queues work for the override function, so
+      // a few may run at once (Slack retries a request it got no answer to within 3 s).
+      functions["slack-chatops"] = {
+        ...base(
+          "slack-chatops",
+          "SlackChatopsRole",
+          "Slack interactivity and /autopilot -> override function",
+        ),
+        reservedConcurrency: 5,
+        timeout: 10,
+        url: true,
+      };
+    }
   }
   return withWatch(config, functions);
 }

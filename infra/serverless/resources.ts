@@ -8,6 +8,7 @@ import { policyStatements as certRotationPolicy } from "../iam/cert-rotation-pol
 import { policyStatements as flowControlPolicy } from "../iam/flow-control-policy";
 import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer-policy";
 import { policyStatements as overridePolicy } from "../iam/override-policy";
+import { policyStatements as slackChatopsPolicy } from "../iam/slack-chatops-policy";
 import { policyStatements as statusPolicy } from "../iam/status-policy";
 import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
 import { watchResources } from "./watch";
@@ -72,6 +73,13 @@ export function functionRoles(config: StageConfig): FunctionRole[] {
       logicalId: "StatusRole",
       statements: statusPolicy(config, ctx, shared),
     });
+    if (config.slackChatops) {
+      roles.push({
+        functionName: "slack-chatops",
+        logicalId: "SlackChatopsRole",
+        statements: slackChatopsPolicy(config, ctx, shared),
+      });
+    }
   }
   return roles;
 }

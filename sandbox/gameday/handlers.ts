@@ -13,7 +13,10 @@ import { createOriginBalancerRuntime } from "../../functions/origin-balancer/dep
 import { createHandler as originBalancerHandler } from "../../functions/origin-balancer/handler";
 import { createOverrideRuntime } from "../../functions/override/deps";
 import { createHandler as overrideHandler } from "../../functions/override/handler";
+import { createSlackChatopsRuntime } from "../../functions/slack-chatops/deps";
+import { createHandler as slackChatopsHandler } from "../../functions/slack-chatops/handler";
 import type { FunctionRuntime } from "../../shared/bootstrap";
+import type { OverrideDispatcher } from "../../shared/ports/slack-chatops";
 import type { Handlers, Invoke } from "./world-types";
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -35,11 +38,33 @@ export async function createHandlers(now: () => Date, context: Context): Promise
     (handler: Handler): Invoke =>
     (event) =>
       handler(event, context);
+  const override = bind(overrideHandler(onClock(createOverrideRuntime, now)) as Handler);
+  // Lambda's asynchronous invoke, in-process: the event is taken at once, the override runs afterwards.
+  const queued: Promise<unknown>[] = [];
+  const slackRuntime = async () => {
+    const runtime = await createSlackChatopsRuntime();
+    const deps = runtime.deps(context);
+    const dispatcher: OverrideDispatcher = {
+      async dispatch(envelope) {
+        const event = JSON.parse(JSON.stringify(envelope)) as unknown;
+        queued.push(new Promise((resolve) => setImmediate(resolve)).then(() => override(event)));
+      },
+    };
+    return { ...runtime, deps: () => ({ ...deps, dispatcher }) };
+  };
+  const planMode = async () => {
+    const runtime = await createOriginBalancerRuntime();
+    return { ...runtime, config: { ...runtime.config, mode: "plan" as const } };
+  };
   return {
+    slackChatops: bind(slackChatopsHandler(slackRuntime) as Handler),
+    settleSlack: () =>
+      Promise.all(queued.splice(0).map((p) => p.catch((error: unknown) => ({ thrown: String(error) })))),
+    originBalancerPlanMode: bind(originBalancerHandler(onClock(planMode, now)) as Handler),
     originBalancer: bind(originBalancerHandler(onClock(createOriginBalancerRuntime, now)) as Handler),
     flowControl: bind(flowControlHandler(onClock(createFlowControlRuntime, now)) as Handler),
     certRotation: bind(certRotationHandler(onClock(createCertRotationRuntime, now)) as Handler),
     canary: bind(canaryHandler(onClock(createCanaryRuntime, now)) as Handler),
-    override: bind(overrideHandler(onClock(createOverrideRuntime, now)) as Handler),
+    override,
   };
 }

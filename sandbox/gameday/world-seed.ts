@@ -14,6 +14,9 @@ import { importCertificate, seedCertPair } from "../seed/cert-world";
 import { createTestCertificate } from "../seed/test-certificates";
 import type { Seeded, WorldClients } from "./world-types";
 
+/** The sandbox Slack app's signing secret: the sink signs its interactivity requests with it. */
+export const SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-0123456789abcdef";
+
 const ZONE_PLACEHOLDER = "Z0SANDBOX0001";
 const DAY = 86_400_000;
 
@@ -36,6 +39,21 @@ export async function seedFromConfig(
   );
   // Awaited below; this only keeps an early failure elsewhere from leaving it an unhandled rejection.
   token.catch(() => undefined);
+  // The Slack app's signing secret (slack-chatops), after the token: SSM is loaded by then.
+  const chatops = draft.slackChatops;
+  const signingSecret = chatops
+    ? token.then(() =>
+        clients.ssm.send(
+          new PutParameterCommand({
+            Name: chatops.signingSecretParameter,
+            Value: SANDBOX_SIGNING_SECRET,
+            Type: "SecureString",
+            Overwrite: true,
+          }),
+        ),
+      )
+    : token;
+  signingSecret.catch(() => undefined);
   const pool = draft.originBalancer?.pools[0];
   const zoneName = (pool?.record.name ?? "origin.sandbox.example.com")
     .replace(/\.$/, "")
@@ -133,6 +151,7 @@ export async function seedFromConfig(
   }
 
   await token;
+  await signingSecret;
   const text = document.toString();
   return { seeded, configText: text, config: parseStageConfig(text, configFile) };
 }

@@ -23,6 +23,15 @@ export interface Handlers {
   certRotation: Invoke;
   canary: Invoke;
   override: Invoke;
+  /** The slack-chatops function URL: its answer to one (signed) request. */
+  slackChatops: Invoke;
+  /**
+   * Waits for the override runs slack-chatops queued (Lambda's asynchronous invoke, played in-process
+   * on the override handler above) and returns their results.
+   */
+  settleSlack(): Promise<unknown[]>;
+  /** The origin balancer's real handler with its section in plan mode, as a stage with `mode: plan` runs it. */
+  originBalancerPlanMode: Invoke;
 }
 
 export interface WorldClients {

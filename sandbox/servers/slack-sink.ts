@@ -14,6 +14,11 @@ export interface SlackSink {
   /** Give this to WebClient as `slackApiUrl`. */
   readonly apiUrl: string;
   readonly calls: SlackCall[];
+  /**
+   * A response_url for an interaction on the message `ts` (as Slack gives one with every click or slash
+   * command): answers posted there are recorded as method "response_url" with that ts.
+   */
+  responseUrl(ts: string): string;
   /** Make the next calls fail like a Slack outage: HTTP status to answer with, or "hang". */
   failNext(count: number, mode: number | "hang"): void;
   /**
@@ -37,6 +42,13 @@ export async function startSlackSink(): Promise<SlackSink> {
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0] ?? "";
     const body = decode(await readBody(request), request.headers["content-type"] ?? "");
+    const answered = /^\/response\/([0-9.]+)$/.exec(request.url ?? "");
+    if (answered?.[1] !== undefined) {
+      calls.push({ method: "response_url", body, at: new Date(), ts: answered[1] });
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end("ok");
+      return;
+    }
     if (failures.count > 0) {
       failures.count -= 1;
       if (failures.mode === "hang") {
@@ -64,6 +76,7 @@ export async function startSlackSink(): Promise<SlackSink> {
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     calls,
+    responseUrl: (ts) => `http://127.0.0.1:${port}/response/${ts}`,
     failNext(count, mode) {
       failures = { count, mode };
     },

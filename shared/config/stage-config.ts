@@ -8,6 +8,7 @@ import { ssmParameterNameSchema } from "./common";
 import { problemLines } from "./config-problems";
 import { flowControlSchema } from "./flow-control-config";
 import { overridesSchema } from "./overrides-config";
+import { slackChatopsSchema } from "./slack-chatops-config";
 import { stageIdentityProblems } from "./stage-identity";
 
 const slackSchema = z.strictObject({
@@ -36,6 +37,7 @@ export const stageConfigSchema = z.strictObject({
   canary: canarySectionSchema.optional(),
   flowControl: flowControlSchema.optional(),
   certRotation: certRotationSchema.optional(),
+  slackChatops: slackChatopsSchema.optional(),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;

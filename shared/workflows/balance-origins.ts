@@ -22,6 +22,7 @@ import {
   overrideTransition,
 } from "../domain/overrides/resolve";
 import type { StoredOverride } from "../domain/overrides/types";
+import { planButtons, withButtons } from "../domain/slack/buttons";
 import { AwsCallError, describeError, VerificationError } from "../errors";
 import type { CdnMetrics } from "../ports/cdn-metrics";
 import type { Notifier } from "../ports/notifier";
@@ -133,7 +134,11 @@ export async function balanceOrigins(
       const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
       await deps.state.save(stateKey(item.pool), next);
     }
-    await recordDecision(decision, deps, { post: slack.post, message: renderBalancerMessage(decision) });
+    const message = withButtons(
+      renderBalancerMessage(decision),
+      step?.pendingPlanId ? planButtons(step.pendingPlanId) : undefined,
+    );
+    await recordDecision(decision, deps, { post: slack.post, message });
     decisions.push(decision);
   }
   for (const decision of decisions.filter((d) => d.rule === "evaluation-failed")) {

@@ -11,6 +11,8 @@ export interface PlanStep {
   note?: string;
   /** Whether the Decision is worth a Slack message (a new plan, an execution, a refusal). */
   post: boolean;
+  /** A plan stored this run, waiting for approval: its message carries Approve / Reject buttons. */
+  pendingPlanId?: string;
 }
 
 export const planKey = (pool: string) => `origin-balancer/${pool}/plan`;
@@ -51,7 +53,11 @@ export async function stepPlan(
     case "store": {
       await state.save(planKey(pool.name), gate.plan, { expectedVersion: stored?.version ?? "absent" });
       const approve = `plan ${gate.plan.id} stored: approve with \`autopilot approve ${gate.plan.id}\` before ${gate.plan.expiresAt}`;
-      return { note: gate.refused ? `${gate.refused}; ${approve}` : approve, post: true };
+      return {
+        note: gate.refused ? `${gate.refused}; ${approve}` : approve,
+        post: true,
+        pendingPlanId: gate.plan.id,
+      };
     }
   }
 }

@@ -8,6 +8,7 @@ import {
 } from "../domain/incidents/incident";
 import type { ChatMessage } from "../domain/messages/chat-message";
 import { renderIncidentRoot } from "../domain/messages/incident-message";
+import { incidentRootButtons } from "../domain/slack/buttons";
 import { ConflictError, describeError } from "../errors";
 import type { Notifier, NotifyResult } from "../ports/notifier";
 import type { StateStore, StoredValue } from "../ports/state-store";
@@ -64,7 +65,11 @@ export async function postInIncident(
     deps.logger.info("no open incident thread for this decision: posting it alone", { incident: route.key });
     return deps.notifier.post(message);
   }
-  const root = renderIncidentRoot(route.title, nextThread(open, route, open?.ts ?? "", now));
+  const root = renderIncidentRoot(
+    route.title,
+    nextThread(open, route, open?.ts ?? "", now),
+    incidentRootButtons(route.key),
+  );
   const posted = await postThreaded(deps.notifier, {
     ...(open ? { ts: open.ts } : {}),
     root,

@@ -20,10 +20,11 @@ const problemsOf = (text: string): string[] => {
 };
 
 describe("game-day scenario files", () => {
-  it("reads the default scenario: five scenes in order, with their defaults filled in", () => {
+  it("reads the default scenario: six scenes in order, with their defaults filled in", () => {
     const scenario = loadScenario(path.join(root, "sandbox/scenarios/default.yml"));
     expect(scenario.scenes.map((s) => s.scene.name)).toEqual([
       "balancer-spike",
+      "slack-chatops",
       "flow-control",
       "cert-rotation",
       "canary",
@@ -31,7 +32,7 @@ describe("game-day scenario files", () => {
     ]);
     expect(scenario.start).toBe(19 * 60 + 40);
     expect(scenario.tracePath).toBe(path.join(root, "test/fixtures/traces/sale-spike.csv"));
-    expect(scenario.scenes[3]?.params).toMatchObject({ after: 3, advances: 2, alarmAfterMinutes: 3 });
+    expect(scenario.scenes[4]?.params).toMatchObject({ after: 3, advances: 2, alarmAfterMinutes: 3 });
   });
 
   it("lists every problem of a bad file with its path: unknown scene, unknown key, bad time, bad trace", () => {

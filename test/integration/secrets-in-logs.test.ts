@@ -15,10 +15,13 @@ import * as originBalancer from "../../functions/origin-balancer/deps";
 import { createHandler as originBalancerHandler } from "../../functions/origin-balancer/handler";
 import * as override from "../../functions/override/deps";
 import { createHandler as overrideHandler } from "../../functions/override/handler";
+import * as slackChatops from "../../functions/slack-chatops/deps";
+import { createHandler as slackChatopsHandler } from "../../functions/slack-chatops/handler";
 import * as status from "../../functions/status/deps";
 import { createHandler as statusHandler } from "../../functions/status/handler";
 import { freeLoopbackPort } from "../../sandbox/servers/free-port";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
+import { signedRequest, slashCommandBody } from "../../sandbox/servers/slack-interactivity";
 import { createSsmClient } from "../../shared/adapters/aws/clients";
 import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { createLogger } from "../../shared/runtime/logger";
@@ -38,12 +41,24 @@ const context = {
   functionName: "test",
 } as unknown as Context;
 
-const STAGE = everyAutomationStage({
+/** The Slack app's signing secret: as unique, and as forbidden in the output, as the token. */
+const SIGNING_SECRET = `signing-${randomUUID()}`;
+const STAGE = `${everyAutomationStage({
   prefix: PREFIX,
   hostedZoneId: "Z0NOSUCHZONE1",
   distribution: "E2SECRETS0001",
   slackTimeoutMs: 1000,
-});
+})}
+slackChatops:
+  signingSecretParameter: ${PREFIX}/slack-signing-secret
+  allowlist: { U0SECRETS1: alice }
+`;
+const slash = (text: string) =>
+  slashCommandBody({
+    userId: "U0SECRETS1",
+    text,
+    responseUrl: "https://hooks.slack.com/commands/T0/1/secrets",
+  });
 
 /** An engage alarm dated now, so flow control really decides (and tries to reach the fleet). */
 function engageAlarmNow() {
@@ -107,6 +122,19 @@ const functions: {
     ],
   },
   {
+    name: "slack-chatops",
+    build: () => slackChatopsHandler(slackChatops.createSlackChatopsRuntime),
+    events: [
+      // Verified and queued for the override function (which this test's Lambda cannot reach).
+      signedRequest(SIGNING_SECRET, slash("pause --automation canary --for 1h --reason secrets"), {
+        timestamp: Math.floor(Date.now() / 1000),
+      }),
+      signedRequest("forged", slash("approve plan-1a2b3c4d --reason x"), {
+        timestamp: Math.floor(Date.now() / 1000),
+      }),
+    ],
+  },
+  {
     name: "status",
     build: () => statusHandler(status.createStatusRuntime),
     events: [{}, { automation: "nope" }],
@@ -130,6 +158,14 @@ describe.skipIf(!hasMoto)("the Slack token never reaches the logs", () => {
       new PutParameterCommand({
         Name: `${PREFIX}/slack-token`,
         Value: MARKER,
+        Type: "SecureString",
+        Overwrite: true,
+      }),
+    );
+    await createSsmClient(motoClientOptions(moto.url)).send(
+      new PutParameterCommand({
+        Name: `${PREFIX}/slack-signing-secret`,
+        Value: SIGNING_SECRET,
         Type: "SecureString",
         Overwrite: true,
       }),
@@ -208,6 +244,8 @@ describe.skipIf(!hasMoto)("the Slack token never reaches the logs", () => {
       expect(printed).not.toContain(MARKER);
       expect(printed).not.toContain(MARKER.slice(5));
       expect(results.join("\n")).not.toContain(MARKER.slice(5));
+      expect(printed).not.toContain(SIGNING_SECRET.slice(8));
+      expect(results.join("\n")).not.toContain(SIGNING_SECRET.slice(8));
     },
   );
 

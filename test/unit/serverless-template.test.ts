@@ -84,6 +84,7 @@ describe("the packaged CloudFormation template", () => {
       ["OverrideRole", "override"],
       ["StatusRole", "status"],
       ["WatchdogRole", "watchdog"],
+      ["SlackChatopsRole", "slack-chatops"],
     ];
     expect(roles).toHaveLength(expected.length);
     expect(new Set(roles).size).toBe(expected.length);
@@ -178,6 +179,17 @@ describe("the packaged CloudFormation template", () => {
     expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
     const rules = Object.values(template.Resources).filter((r) => r.Type === "AWS::Events::Rule");
     expect(rules.map((r) => r.Properties.ScheduleExpression)).toContain("rate(1 minute)");
+  });
+
+  it("serves Slack ChatOps on a function URL with auth NONE (the signing secret protects it)", () => {
+    const urls = Object.values(template.Resources).filter((r) => r.Type === "AWS::Lambda::Url");
+    expect(urls).toHaveLength(1);
+    expect(urls[0]?.Properties.AuthType).toBe("NONE");
+    expect(JSON.stringify(urls[0]?.Properties.TargetFunctionArn)).toContain("SlackDashchatops");
+    const invoke = statementWith("SlackChatopsRole", "lambda:InvokeFunction");
+    expect(JSON.stringify(invoke.map((s) => s.Resource))).toMatch(
+      /function:traffic-autopilot-sandbox-override"/,
+    );
   });
 
   it.each(["origin-balancer", "flow-control", "cert-rotation", "canary"])(

@@ -10,7 +10,8 @@ import { esc } from "./html";
 
 interface Message {
   entry: SlackEntry;
-  edited: boolean;
+  /** true: chat.update; "answered": replaced by a button's answer (response_url). */
+  edited: boolean | "answered";
   replies: SlackEntry[];
 }
 
@@ -19,11 +20,13 @@ export function renderSlackChannel(channel: string, entries: readonly SlackEntry
   const byTs = new Map<string, Message>();
   for (const entry of entries) {
     const threadTs = typeof entry.body.thread_ts === "string" ? entry.body.thread_ts : undefined;
-    if (entry.method === "chat.update") {
+    // A button's answer replaces the message it sat on (Slack ChatOps): shown like an edit.
+    const replaces = entry.method === "response_url" && entry.body.replace_original === true;
+    if (entry.method === "chat.update" || replaces) {
       const root = byTs.get(entry.ts);
       if (root) {
         root.entry = { ...entry, time: root.entry.time };
-        root.edited = true;
+        root.edited = replaces ? "answered" : true;
       }
     } else if (entry.method === "chat.postMessage" && threadTs !== undefined && byTs.has(threadTs)) {
       byTs.get(threadTs)?.replies.push(entry);
@@ -45,7 +48,7 @@ export function renderSlackChannel(channel: string, entries: readonly SlackEntry
   return `<div class="slack"><div class="slack-channel"># ${esc(channel.replace(/^#/, ""))}</div>${body || '<p class="empty">No messages.</p>'}</div>`;
 }
 
-function renderMessage(entry: SlackEntry, edited: boolean): string {
+function renderMessage(entry: SlackEntry, edited: boolean | "answered"): string {
   const attachments = Array.isArray(entry.body.attachments) ? entry.body.attachments : [];
   const rendered = attachments
     .map((a: { color?: string; blocks?: unknown[] }) => {
@@ -56,7 +59,7 @@ function renderMessage(entry: SlackEntry, edited: boolean): string {
   const topBlocks = Array.isArray(entry.body.blocks) ? entry.body.blocks.map(renderBlock).join("") : "";
   return `<div class="slack-message" data-method="${esc(entry.method)}">
 <div class="avatar">TA</div>
-<div class="content"><div class="meta"><b>traffic-autopilot</b> <span class="app">APP</span> <span class="time">${esc(entry.time)}</span>${edited ? ' <span class="edited">(edited)</span>' : ""}</div>
+<div class="content"><div class="meta"><b>traffic-autopilot</b> <span class="app">APP</span> <span class="time">${esc(entry.time)}</span>${edited === "answered" ? ' <span class="edited">(answered from Slack: its buttons were pressed)</span>' : edited ? ' <span class="edited">(edited)</span>' : ""}</div>
 <div class="text">${mrkdwn(String(entry.body.text ?? ""))}</div>${topBlocks}${rendered}</div></div>`;
 }
 
@@ -65,7 +68,7 @@ function renderBlock(block: unknown): string {
     type?: string;
     text?: { text?: string };
     fields?: { text?: string }[];
-    elements?: { text?: string }[];
+    elements?: { text?: string | { text?: string } }[];
   };
   switch (b.type) {
     case "header":
@@ -78,9 +81,11 @@ function renderBlock(block: unknown): string {
       return text + fields;
     }
     case "context":
-      return `<div class="block-context">${(b.elements ?? []).map((e) => mrkdwn(e.text ?? "")).join(" ")}</div>`;
+      return `<div class="block-context">${(b.elements ?? []).map((e) => mrkdwn(typeof e.text === "string" ? e.text : "")).join(" ")}</div>`;
     case "divider":
       return '<hr class="block-divider"/>';
+    case "actions":
+      return `<div class="block-actions">${(b.elements ?? []).map((e) => `<span class="block-button" style="display:inline-block;border:1px solid #bbb;border-radius:4px;padding:2px 10px;margin:4px 6px 0 0;font-weight:600">${esc((e as { text?: { text?: string } }).text?.text ?? "")}</span>`).join("")}</div>`;
     default:
       return "";
   }

@@ -4,6 +4,7 @@ import { certRotation } from "./cert-rotation";
 import { flowControl } from "./flow-control";
 import { overridePin } from "./override-pin";
 import type { RegisteredScene } from "./scene";
+import { slackChatops } from "./slack-chatops";
 import { watchdog } from "./watchdog";
 
 /** Every scene a scenario may name; a new scene is one line here. */
@@ -14,4 +15,5 @@ export const SCENES: readonly RegisteredScene[] = [
   canary,
   overridePin,
   watchdog,
+  slackChatops,
 ];

@@ -1,5 +1,6 @@
 import { type CertDecision, shortArn } from "../certificates/cert-decision";
 import type { BalancerSnapshot } from "../certificates/snapshot";
+import { planButtons } from "../slack/buttons";
 import { type ChatMessage, chatMessage, context, fields, section, severityPrefix } from "./chat-message";
 
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : "?");
@@ -73,6 +74,7 @@ export function renderCertRotationMessage(decision: CertDecision): ChatMessage {
     section(`${severityPrefix(decision.severity)} *${decision.headline}*`),
     ...fields(pairs),
     context(`cert-rotation · ${decision.trigger.kind} ${decision.trigger.source} · ${decision.at}`),
+    ...(observed.plan?.status === "pending" ? [planButtons(observed.plan.id)] : []),
   ];
   return chatMessage(decision.headline, decision.severity, blocks);
 }

@@ -12,7 +12,21 @@ export type Block =
   | { type: "header"; text: { type: "plain_text"; text: string } }
   | { type: "section"; text?: { type: "mrkdwn"; text: string }; fields?: { type: "mrkdwn"; text: string }[] }
   | { type: "context"; elements: { type: "mrkdwn"; text: string }[] }
-  | { type: "divider" };
+  | { type: "divider" }
+  | ActionsBlock;
+
+/** Buttons (Slack ChatOps): a click reaches the slack-chatops endpoint as a signed block_actions request. */
+export interface ActionsBlock {
+  type: "actions";
+  block_id: string;
+  elements: {
+    type: "button";
+    text: { type: "plain_text"; text: string };
+    action_id: string;
+    value: string;
+    style?: "primary" | "danger";
+  }[];
+}
 
 export const SEVERITY_COLOUR: Record<Severity, string> = {
   info: "#2eb886",

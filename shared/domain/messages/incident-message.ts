@@ -1,6 +1,13 @@
 import type { Severity } from "../decision";
 import type { IncidentThread } from "../incidents/incident";
-import { type ChatMessage, chatMessage, context, section, severityPrefix } from "./chat-message";
+import {
+  type ActionsBlock,
+  type ChatMessage,
+  chatMessage,
+  context,
+  section,
+  severityPrefix,
+} from "./chat-message";
 
 /**
  * An incident thread's root: what the incident is about and where it stands now. Posted once when the
@@ -13,6 +20,8 @@ import { type ChatMessage, chatMessage, context, section, severityPrefix } from 
 export function renderIncidentRoot(
   title: string,
   thread: Pick<IncidentThread, "headline" | "severity" | "openedAt" | "closedAt">,
+  /** Buttons shown while the incident is ongoing (Pause 1 h / Resume); a resolved root drops them. */
+  actions?: ActionsBlock,
 ): ChatMessage {
   const resolved = thread.closedAt !== undefined;
   const span = resolved
@@ -23,6 +32,7 @@ export function renderIncidentRoot(
       `${severityPrefix(thread.severity)} *${title}*${resolved ? " — resolved" : ""}\n${thread.headline}`,
     ),
     context(`${span} · every decision is in the thread`),
+    ...(actions && !resolved ? [actions] : []),
   ]);
 }
 

@@ -10,6 +10,7 @@ import { describeError, InvalidOverrideError } from "../../errors";
 import type { AutomationInvoker } from "../../ports/automation-invoker";
 import type { Notifier } from "../../ports/notifier";
 import type { OverrideStore } from "../../ports/override-store";
+import type { SlackResponder } from "../../ports/slack-chatops";
 import type { StateStore } from "../../ports/state-store";
 import type { Logger } from "../../runtime/logger";
 import type { OverrideRequest } from "../../runtime/override-request";
@@ -26,6 +27,8 @@ export interface OverrideDeps {
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
+  /** Answers requests from Slack on their response_url (absent: they are answered in the channel only). */
+  slackResponder?: SlackResponder;
 }
 
 /** Who asked, as far as the platform can tell (the author field is what the operator typed). */

@@ -1,0 +1,30 @@
+import { InvalidEventError } from "../../shared/errors";
+import { createFunctionHandler } from "../../shared/runtime/function-handler";
+import { type FunctionUrlEvent, functionUrlEventSchema } from "../../shared/runtime/slack-interaction";
+import { answerSlack } from "../../shared/workflows/slack-chatops/answer-slack";
+import { createSlackChatopsRuntime, type SlackChatopsRuntime } from "./deps";
+
+/**
+ * Slack ChatOps behind a Lambda function URL (auth NONE: Slack cannot sign with SigV4; every request is
+ * verified with the app's signing secret instead): button clicks and `/autopilot ...` -> verify,
+ * authorise, hand to the override function asynchronously, acknowledge. Wiring only; see
+ * shared/workflows/slack-chatops.
+ */
+export function createHandler(runtime: () => Promise<SlackChatopsRuntime>) {
+  return createFunctionHandler({
+    automation: "slack-chatops",
+    runtime,
+    parse: parseFunctionUrlEvent,
+    // A forged or malformed request is answered; it is no reason to wake the channel.
+    alertable: (error) => !(error instanceof InvalidEventError),
+    run: (rt, event) => answerSlack(rt.deps({ getRemainingTimeInMillis: () => 0 }), rt.config, event),
+  });
+}
+
+function parseFunctionUrlEvent(event: unknown): FunctionUrlEvent {
+  const parsed = functionUrlEventSchema.safeParse(event);
+  if (!parsed.success) throw new InvalidEventError("not a Lambda function URL request");
+  return parsed.data;
+}
+
+export const handler = createHandler(createSlackChatopsRuntime);
