@@ -14,28 +14,22 @@ const originSchema = z.strictObject({
 });
 
 /** Defaults chosen on the four backtest traces and explained in the README's policy section. */
-export const balancerPolicySchema = z
-  .strictObject({
-    engageUtilisation: utilisation.default(0.95),
-    releaseUtilisation: utilisation.default(0.7),
-    releaseAfterMinutes: z.number().int().min(1).max(1440).default(30),
-    releaseStepUtilisation: utilisation.default(0.25),
-    cooldownMinutes: z.number().int().min(0).max(1440).default(5),
-    maxChangesPerHour: z.number().int().min(1).max(60).default(6),
-    reversalGuardMinutes: z.number().int().min(0).max(1440).default(15),
-    deadBandShare: z.number().min(0).max(0.5).default(0.05),
-    minWeight: z.number().int().min(0).max(50).default(1),
-    forecastHorizonMinutes: z.number().min(0).max(60).default(5),
-    noiseMargin: z.number().min(0).max(5).default(1.5),
-  })
-  .refine((p) => p.releaseUtilisation < p.engageUtilisation, {
-    message: "releaseUtilisation must be below engageUtilisation (hysteresis)",
-    path: ["releaseUtilisation"],
-  });
+export const balancerPolicySchema = z.strictObject({
+  engageUtilisation: utilisation.default(0.95),
+  releaseAfterMinutes: z.number().int().min(1).max(1440).default(30),
+  releaseStepUtilisation: utilisation.default(0.25),
+  cooldownMinutes: z.number().int().min(0).max(1440).default(5),
+  maxChangesPerHour: z.number().int().min(1).max(60).default(6),
+  reversalGuardMinutes: z.number().int().min(0).max(1440).default(15),
+  deadBandShare: z.number().min(0).max(0.5).default(0.05),
+  minWeight: z.number().int().min(0).max(50).default(1),
+  forecastHorizonMinutes: z.number().min(0).max(60).default(5),
+  noiseMargin: z.number().min(0).max(5).default(1),
+});
 
 export const metricsSchema = z
   .strictObject({
-    windowMinutes: z.number().int().min(3).max(60).default(10),
+    windowMinutes: z.number().int().min(3).max(60).default(60),
     settleMinutes: z.number().int().min(0).max(10).default(2),
     minDatapoints: z.number().int().min(1).max(60).default(5),
   })

@@ -45,7 +45,7 @@ export interface SimulatedMinute {
 
 export interface SimulationResult {
   summary: SimulationSummary;
-  decisions: { minute: string; weights: Weights; rule: string }[];
+  decisions: { minute: string; weights: Weights; rule: string; reason?: string }[];
   minutes: SimulatedMinute[];
 }
 
@@ -95,6 +95,7 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
       const now = new Date(Date.parse(trace[t]?.minute ?? ""));
       let next: Weights | undefined;
       let rule = "steady";
+      let reason: string | undefined;
       if (options.policyName === "seed") {
         next = seedWeights(
           samples,
@@ -108,6 +109,7 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
         state = plan.nextState;
         next = plan.after;
         rule = plan.rule;
+        reason = plan.reason;
       }
       if (next !== undefined && !sameWeights(next, weights)) {
         const oldShare = weightsToShares(weights)[primary.setIdentifier] ?? 0;
@@ -115,7 +117,7 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
         changes.push({ at: t, direction: newShare < oldShare ? 1 : -1 });
         ramp.moveTo(newShare, t);
         weights = next;
-        decisions.push({ minute: trace[t]?.minute ?? "", weights: { ...weights }, rule });
+        decisions.push({ minute: trace[t]?.minute ?? "", weights: { ...weights }, rule, reason });
       }
     }
     const row = trace[t] as TraceMinute;

@@ -14,9 +14,7 @@ export interface BalancerPolicy {
   origins: OriginSpec[];
   /** Move load off an origin as soon as its projected load exceeds this fraction of its capacity. */
   engageUtilisation: number;
-  /** Give load back only after the origin's projected load stayed below this fraction... */
-  releaseUtilisation: number;
-  /** ...for this long. */
+  /** A give-back is sized for the highest planning load of this many minutes (the forecast must allow it). */
   releaseAfterMinutes: number;
   /** A give-back raises an origin's load by at most this fraction of its capacity per change. */
   releaseStepUtilisation: number;

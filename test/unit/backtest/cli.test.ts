@@ -67,7 +67,7 @@ describe("backtest --json", () => {
       intervalMinutes: 1,
       metricDelayMinutes: 2,
       ttlSeconds: 60,
-      windowMinutes: 10,
+      windowMinutes: 60,
     });
     const output = JSON.parse(main(["--trace", trace, "--capacity", "1000", "--json"]).stdout);
 

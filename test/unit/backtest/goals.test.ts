@@ -48,6 +48,16 @@ describe("the origin balancer on the four benchmark traces", () => {
     },
   );
 
+  // Near capacity the elastic share must be earned: at most 4x what an omniscient split would send.
+  it.each(["boundary-noise", "metric-gaps"])(
+    "sends at most 4x the oracle's elastic requests on %s",
+    (trace) => {
+      const { elasticRequests, oracleElasticRequests } = row(trace, "autopilot");
+
+      expect(elasticRequests).toBeLessThanOrEqual(4 * oracleElasticRequests);
+    },
+  );
+
   it("renders one markdown row per trace and policy, with the ratios on the autopilot rows", () => {
     const lines = renderComparisonTable(rows, true).split("\n");
 
