@@ -1,4 +1,6 @@
 import type { OverrideMemory } from "../overrides/types";
+import type { CalibrationState } from "./calibration";
+import type { PendingEffect } from "./effect-check";
 /** One origin behind the weighted record set, listed in cost order (cheapest first). */
 export interface OriginSpec {
   /** The Route 53 SetIdentifier of this origin's weighted record. */
@@ -53,6 +55,10 @@ export interface BalancerState {
   noDataSince?: string;
   /** The operator override obeyed on the last run: its end is announced once, on the first run after. */
   override?: OverrideMemory;
+  /** The formula's correction by the observed origin metrics (absent: none configured). */
+  calibration?: CalibrationState;
+  /** The last applied change, until the observed load confirms (or not) that it moved as planned. */
+  pendingEffect?: PendingEffect;
 }
 
 /** +1 moves load toward costlier origins (offload), -1 gives it back to cheaper ones. */
