@@ -34,15 +34,14 @@ const originSchema = z.strictObject({
 });
 
 /** How the formula is corrected by the observed metrics (used only when an origin has one). */
-export const calibrationSchema = z
-  .strictObject({
-    minFactor: z.number().gt(0).max(1).default(0.5),
-    maxFactor: z.number().min(1).max(10).default(2),
-    smoothingMinutes: z.number().min(1).max(240).default(10),
-    announceStep: z.number().gt(0).max(1).default(0.05),
-    /** How late the observed metric's minutes are complete (ALB: 1-2 minutes). */
-    metricDelayMinutes: z.number().int().min(0).max(15).default(2),
-  });
+export const calibrationSchema = z.strictObject({
+  minFactor: z.number().gt(0).max(1).default(0.5),
+  maxFactor: z.number().min(1).max(10).default(2),
+  smoothingMinutes: z.number().min(1).max(240).default(10),
+  announceStep: z.number().gt(0).max(1).default(0.05),
+  /** How late the observed metric's minutes are complete (ALB: 1-2 minutes). */
+  metricDelayMinutes: z.number().int().min(0).max(15).default(2),
+});
 
 /** Defaults chosen on the four backtest traces and explained in the README's policy section. */
 export const balancerPolicySchema = z.strictObject({
