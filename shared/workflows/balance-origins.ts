@@ -27,8 +27,13 @@ import { AwsCallError, describeError, VerificationError } from "../errors";
 import type { CdnMetrics, PoolSeries } from "../ports/cdn-metrics";
 import type { Notifier } from "../ports/notifier";
 import type { OverrideReader } from "../ports/override-store";
-import type { StateStore } from "../ports/state-store";
-import type { WeightedRecord, WeightedRecords, WeightUpdate } from "../ports/weighted-records";
+import type { StateStore, StoredValue } from "../ports/state-store";
+import {
+  recordSetKey,
+  type WeightedRecord,
+  type WeightedRecords,
+  type WeightUpdate,
+} from "../ports/weighted-records";
 import type { Logger } from "../runtime/logger";
 import { markApplied, type PlanStep, stepPlan } from "./balancer-plans";
 import { recordDecision } from "./record-decision";
@@ -77,11 +82,18 @@ export async function balanceOrigins(
   // limits allow; a failed read fails every pool's evaluation (each says why), never reads as zero load.
   const series = readAllSeries(deps, config, now);
   series.catch(() => undefined);
+  // One paginated listing per hosted zone (not per pool) and every pool's state in batched reads.
+  const zones = readZones(deps.records, config.pools);
+  const states = readStates(deps, config.pools);
+  states.catch(() => undefined);
   for (const [index, pool] of config.pools.entries()) {
     try {
       const poolSeries = (await series)[index];
       if (poolSeries === undefined) throw new AwsCallError(`no metrics answer for pool ${pool.name}`);
-      evaluated.push(await evaluate(deps, pool, now, await overrides, poolSeries));
+      const zone = await zones.get(pool.record.hostedZoneId);
+      const records = zone?.get(recordSetKey(pool.record)) ?? [];
+      const stored = (await states).get(stateKey(pool));
+      evaluated.push(await evaluate(pool, now, await overrides, { series: poolSeries, records, stored }));
     } catch (error) {
       decisions.push(failedToEvaluate(pool, trigger, now, modeOf(config, pool), error));
     }
@@ -148,7 +160,9 @@ export async function balanceOrigins(
           : item.plan.nextState;
       const { heldEpisode: _, ...rest } = withObservation(base, item, applied.kind === "applied", now);
       const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
-      await deps.state.save(stateKey(item.pool), next);
+      // A state that did not change is not written again (SSM's API rate is per account too).
+      if (JSON.stringify(next) !== JSON.stringify(item.previous) || item.stateVersion === undefined)
+        await deps.state.save(stateKey(item.pool), next);
     }
     await recordDecision(decision, deps, { post: slack.post, message: renderBalancerMessage(decision) });
     decisions.push(decision);
@@ -160,14 +174,13 @@ export async function balanceOrigins(
 }
 
 async function evaluate(
-  deps: BalancerDeps,
   pool: PoolConfig,
   now: Date,
   overrides: readonly StoredOverride[],
-  series: PoolSeries,
+  read: { series: PoolSeries; records: WeightedRecord[]; stored: StoredValue<BalancerState> | undefined },
 ): Promise<Evaluated> {
   const target = `${pool.record.name} ${pool.record.type}`;
-  const records = await deps.records.read(pool.record);
+  const { series, records, stored } = read;
   const weights: Weights = {};
   for (const origin of pool.origins) {
     const record = records.find((r) => r.setIdentifier === origin.setIdentifier);
@@ -180,7 +193,6 @@ async function evaluate(
   }
   const { from, end } = windowOf(pool, now);
   const load = cacheMissLoad(series.cdn, minutesBetween(from, end), pool.metrics.settleMinutes);
-  const stored = await deps.state.load<BalancerState>(stateKey(pool));
   const previous = stored?.value ?? EMPTY_BALANCER_STATE;
   const origins = observeOrigins({
     observedOrigins: pool.origins.filter((o) => o.observedMetric !== undefined).map((o) => o.setIdentifier),
@@ -232,6 +244,41 @@ async function evaluate(
     overrideNews: overrideTransition(previous.override, override, candidates),
     origins,
   };
+}
+
+/** One listing per hosted zone, started at once; a zone that cannot be read fails only its own pools. */
+function readZones(
+  records: WeightedRecords,
+  pools: readonly PoolConfig[],
+): Map<string, Promise<Map<string, WeightedRecord[]>>> {
+  const byZone = new Map<string, PoolConfig[]>();
+  for (const pool of pools)
+    byZone.set(pool.record.hostedZoneId, [...(byZone.get(pool.record.hostedZoneId) ?? []), pool]);
+  const reads = new Map<string, Promise<Map<string, WeightedRecord[]>>>();
+  for (const [zone, zonePools] of byZone) {
+    const read = records.readZone(
+      zone,
+      zonePools.map((p) => p.record),
+    );
+    read.catch(() => undefined);
+    reads.set(zone, read);
+  }
+  return reads;
+}
+
+/** Every pool's state: GetParameters 10 names a call when the store can, else one read per pool. */
+async function readStates(
+  deps: BalancerDeps,
+  pools: readonly PoolConfig[],
+): Promise<Map<string, StoredValue<BalancerState>>> {
+  const keys = pools.map(stateKey);
+  if (deps.state.loadMany) return deps.state.loadMany<BalancerState>(keys);
+  const found = new Map<string, StoredValue<BalancerState>>();
+  for (const key of keys) {
+    const value = await deps.state.load<BalancerState>(key);
+    if (value) found.set(key, value);
+  }
+  return found;
 }
 
 /** The minutes a pool reads: its window plus the settling minutes, ending at the current minute. */
@@ -328,9 +375,15 @@ async function applyChanges(deps: BalancerDeps, evaluated: Evaluated[]): Promise
         submitted.status === "INSYNC"
           ? "INSYNC"
           : await deps.records.waitInSync(submitted.changeId, deps.deadline());
+      // One read-back listing for the whole zone, however many of its pools changed.
+      const zoneNow = await deps.records.readZone(
+        zone,
+        items.map((item) => item.pool.record),
+      );
       for (const item of items) {
         const readBack: Weights = {};
-        for (const r of await deps.records.read(item.pool.record)) readBack[r.setIdentifier] = r.weight;
+        for (const r of zoneNow.get(recordSetKey(item.pool.record)) ?? [])
+          readBack[r.setIdentifier] = r.weight;
         const expected = item.plan.after;
         const subset: Weights = {};
         for (const id of Object.keys(expected)) subset[id] = readBack[id] ?? Number.NaN;
