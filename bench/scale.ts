@@ -182,7 +182,7 @@ function notes(balancer: InvocationCalls, pools: number, zones: number): string[
   const writes = balancer.calls.ssm?.PutParameter ?? 0;
   if (writes > zones) {
     out.push(
-      `State is written with one PutParameter per pool whose state changed, plus a versioned claim (a lease lock) before each changed pool's Route 53 change: ${writes} PutParameter (and the lock's GetParameter/DeleteParameter). One state parameter per pool is what makes those writes per pool; a per-zone state document would write once per changed zone.`,
+      `State is written with one PutParameter per pool whose state changed, plus a versioned claim of the state before each changed pool's Route 53 change: ${writes} PutParameter. One state parameter per pool is what makes those writes per pool; a per-zone state document would write once per changed zone.`,
     );
   }
   return out;
