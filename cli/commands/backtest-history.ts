@@ -105,7 +105,7 @@ export function historyCommand(ctx: CliContext, programStage: string | undefined
       );
       ctx.io.out(
         [
-          `${name}: ${history.minutes} minutes read (${history.formulaMinutes} with every CloudFront series), scored against ${history.truth === "observed" ? "the origins' observed load" : "the formula load (not every origin has an observed metric)"}${history.carriedMinutes > 0 ? `; ${history.carriedMinutes} minutes without any data carried over` : ""}`,
+          `${name}: ${history.minutes} minutes read (${history.formulaMinutes} with every CloudFront series), scored against ${history.truth === "observed" ? "the origins' observed load" : "the formula load (not every origin has an observed metric)"}${history.carriedMinutes > 0 ? `; ${history.carriedMinutes} minute(s) without any data: the previous minute's load carried over` : ""}`,
           "",
           renderSideBySide(runs, false),
           "",
