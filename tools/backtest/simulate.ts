@@ -6,6 +6,7 @@ import {
   DEFAULT_CALIBRATION_POLICY,
   type ObservedMinute,
 } from "../../shared/domain/balancer/calibration";
+import { isFlap } from "../../shared/domain/balancer/flap";
 import { planWeights } from "../../shared/domain/balancer/plan-weights";
 import type { BalancerPolicy, BalancerState, LoadSample, Weights } from "../../shared/domain/balancer/types";
 import { EMPTY_BALANCER_STATE } from "../../shared/domain/balancer/types";
@@ -196,8 +197,11 @@ function summarise(
   for (let i = 1; i < changes.length; i++) {
     const prev = changes[i - 1];
     const cur = changes[i];
-    if (prev && cur && cur.direction !== prev.direction && cur.at - prev.at <= FLAP_WINDOW_MINUTES)
-      flaps += 1;
+    const minute = (c: { at: number; direction: number }) => ({
+      atMs: c.at * 60_000,
+      direction: c.direction,
+    });
+    if (cur && isFlap(prev && minute(prev), minute(cur), FLAP_WINDOW_MINUTES)) flaps += 1;
   }
   const round = Math.round;
   return {

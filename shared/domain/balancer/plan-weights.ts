@@ -1,5 +1,6 @@
 import type { Guard } from "../decision";
 import { fillForecast } from "./fill-origins";
+import { isFlap } from "./flap";
 import { forecastLoad, type LoadForecast } from "./load-forecast";
 import type { BalancerPolicy, BalancerState, Direction, LoadSample, OriginSpec, Weights } from "./types";
 import { sameWeights, sharesToWeights, weightsToShares } from "./weights";
@@ -180,7 +181,12 @@ function change(
   const last = state.recentChanges.at(-1);
   const sinceLast =
     last === undefined ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(last.at)) / MINUTE;
-  if (last !== undefined && last.direction !== dir && sinceLast < policy.reversalGuardMinutes) {
+  const reverses = isFlap(
+    last && { atMs: Date.parse(last.at), direction: last.direction },
+    { atMs: now.getTime(), direction: dir },
+    policy.reversalGuardMinutes,
+  );
+  if (last !== undefined && reverses) {
     const detail = `would reverse the change made ${Math.round(sinceLast)} min ago (guard ${policy.reversalGuardMinutes} min)`;
     if (!urgent) return block("reversal", detail);
     guards.push({

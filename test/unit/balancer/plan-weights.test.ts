@@ -101,6 +101,17 @@ describe("planWeights", () => {
       },
     ],
     [
+      "counts the reversal guard's boundary as a flap, like the backtest: blocked at exactly 15 minutes",
+      flat(4000),
+      { primary: 100, elastic: 155 },
+      { recentChanges: [{ at: ago(15), direction: 1 }] },
+      {},
+      (p) => {
+        expect(p.changed).toBe(false);
+        expect(p.guards.map((g) => g.name)).toContain("reversal");
+      },
+    ],
+    [
       "gives load back in a bounded step as soon as the forecast allows it",
       flat(4000),
       { primary: 100, elastic: 155 },
