@@ -166,7 +166,7 @@ const perCall = (run: InvocationCalls) => Math.round(run.wallMs / Math.max(1, ru
 function notes(balancer: InvocationCalls, pools: number, zones: number): string[] {
   const out: string[] = [];
   const lists = balancer.calls.route53?.ListResourceRecordSets ?? 0;
-  if (lists > zones) {
+  if (lists > 2 * zones) {
     out.push(
       `The balancer lists record sets per pool (one read before deciding, one read-back per changed pool): ${lists} ListResourceRecordSets for ${pools} pools in ${zones} zones, where one paginated listing per zone before and after would do. At Route 53's 10 requests/s per account that costs time, not correctness.`,
     );
@@ -181,6 +181,12 @@ function notes(balancer: InvocationCalls, pools: number, zones: number): string[
   if (reads >= pools) {
     out.push(
       `State is read with one GetParameter per pool (${reads}); GetParameters takes 10 names per call.`,
+    );
+  }
+  const writes = balancer.calls.ssm?.PutParameter ?? 0;
+  if (writes > zones) {
+    out.push(
+      `State is written with one PutParameter per pool whose state changed, plus a versioned claim of the state before each changed pool's Route 53 change: ${writes} PutParameter. One state parameter per pool is what makes those writes per pool; a per-zone state document would write once per changed zone.`,
     );
   }
   return out;

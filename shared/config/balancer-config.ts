@@ -6,36 +6,60 @@ const utilisation = z.number().gt(0).lte(1);
 /** Fraction of a bounded origin's capacity the fill aims at, unless an origin says otherwise. */
 export const DEFAULT_TARGET_UTILISATION = 0.85;
 
+/**
+ * A CloudWatch metric that counts what this origin really serves, per minute (e.g. AWS/ApplicationELB
+ * RequestCount, Sum, of its load balancer or target group). Read in the same GetMetricData call as
+ * CloudFront's series, so it must be readable in us-east-1.
+ */
+export const observedMetricSchema = z.strictObject({
+  namespace: z.string().min(1).max(255),
+  metricName: z.string().min(1).max(255),
+  dimensions: z
+    .array(z.strictObject({ name: z.string().min(1).max(255), value: z.string().min(1).max(1024) }))
+    .max(30)
+    .default([]),
+  // A count of requests: Sum is what matches the formula's requests per minute.
+  statistic: z
+    .string()
+    .regex(/^(Sum|Average|Maximum|Minimum|SampleCount|p\d{1,2}(\.\d+)?)$/, "a CloudWatch statistic")
+    .default("Sum"),
+});
+
 const originSchema = z.strictObject({
   setIdentifier: z.string().min(1).max(128),
   /** Origin requests per minute; omit for the elastic origin (last only). */
   capacity: z.number().int().positive().optional(),
   targetUtilisation: utilisation.default(DEFAULT_TARGET_UTILISATION),
+  observedMetric: observedMetricSchema.optional(),
+});
+
+/** How the formula is corrected by the observed metrics (used only when an origin has one). */
+export const calibrationSchema = z.strictObject({
+  minFactor: z.number().gt(0).max(1).default(0.5),
+  maxFactor: z.number().min(1).max(10).default(2),
+  smoothingMinutes: z.number().min(1).max(240).default(10),
+  announceStep: z.number().gt(0).max(1).default(0.05),
+  /** How late the observed metric's minutes are complete (ALB: 1-2 minutes). */
+  metricDelayMinutes: z.number().int().min(0).max(15).default(2),
 });
 
 /** Defaults chosen on the four backtest traces and explained in the README's policy section. */
-export const balancerPolicySchema = z
-  .strictObject({
-    engageUtilisation: utilisation.default(0.95),
-    releaseUtilisation: utilisation.default(0.7),
-    releaseAfterMinutes: z.number().int().min(1).max(1440).default(30),
-    releaseStepUtilisation: utilisation.default(0.25),
-    cooldownMinutes: z.number().int().min(0).max(1440).default(5),
-    maxChangesPerHour: z.number().int().min(1).max(60).default(6),
-    reversalGuardMinutes: z.number().int().min(0).max(1440).default(15),
-    deadBandShare: z.number().min(0).max(0.5).default(0.05),
-    minWeight: z.number().int().min(0).max(50).default(1),
-    forecastHorizonMinutes: z.number().min(0).max(60).default(5),
-    noiseMargin: z.number().min(0).max(5).default(1.5),
-  })
-  .refine((p) => p.releaseUtilisation < p.engageUtilisation, {
-    message: "releaseUtilisation must be below engageUtilisation (hysteresis)",
-    path: ["releaseUtilisation"],
-  });
+export const balancerPolicySchema = z.strictObject({
+  engageUtilisation: utilisation.default(0.95),
+  releaseAfterMinutes: z.number().int().min(1).max(1440).default(30),
+  releaseStepUtilisation: utilisation.default(0.25),
+  cooldownMinutes: z.number().int().min(0).max(1440).default(5),
+  maxChangesPerHour: z.number().int().min(1).max(60).default(6),
+  reversalGuardMinutes: z.number().int().min(0).max(1440).default(15),
+  deadBandShare: z.number().min(0).max(0.5).default(0.05),
+  minWeight: z.number().int().min(0).max(50).default(1),
+  forecastHorizonMinutes: z.number().min(0).max(60).default(5),
+  noiseMargin: z.number().min(0).max(5).default(1),
+});
 
 export const metricsSchema = z
   .strictObject({
-    windowMinutes: z.number().int().min(3).max(60).default(10),
+    windowMinutes: z.number().int().min(3).max(60).default(60),
     settleMinutes: z.number().int().min(0).max(10).default(2),
     minDatapoints: z.number().int().min(1).max(60).default(5),
   })
@@ -62,6 +86,7 @@ export const poolSchema = z
     metrics: metricsSchema.default(metricsSchema.parse({})),
     /** Cost order: cheapest first. */
     origins: z.array(originSchema).min(2),
+    calibration: calibrationSchema.default(calibrationSchema.parse({})),
     policy: balancerPolicySchema.default(balancerPolicySchema.parse({})),
   })
   .superRefine((pool, ctx) => {

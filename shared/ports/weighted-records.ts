@@ -15,6 +15,9 @@ export interface WeightedRecord {
   healthCheckId?: string;
 }
 
+/** "name type", the key of a record set in a zone listing. */
+export const recordSetKey = (ref: Pick<RecordSetRef, "name" | "type">) => `${ref.name} ${ref.type}`;
+
 export interface WeightUpdate {
   ref: RecordSetRef;
   /** The records as read, with the new weights: only changed ones are sent. */
@@ -29,6 +32,12 @@ export interface SubmittedChange {
 
 export interface WeightedRecords {
   read(ref: RecordSetRef): Promise<WeightedRecord[]>;
+  /**
+   * Every record set of `refs` (all in this hosted zone) with ONE paginated listing of the zone: per
+   * run, one listing per zone instead of one per pool (Route 53's API rate is per account and shared).
+   * Keyed by `recordSetKey(ref)`; a record set with no weighted record maps to an empty list.
+   */
+  readZone(hostedZoneId: string, refs: readonly RecordSetRef[]): Promise<Map<string, WeightedRecord[]>>;
   /** UPSERTs in one ChangeBatch per hosted zone (all-or-nothing per zone). */
   apply(updates: readonly WeightUpdate[]): Promise<SubmittedChange[]>;
   /** Polls GetChange until INSYNC or the deadline; returns the last status seen. */

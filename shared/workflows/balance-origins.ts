@@ -8,6 +8,7 @@ import {
 } from "../domain/balancer/balancer-decision";
 import { cacheMissLoad, minutesBetween } from "../domain/balancer/cache-miss-load";
 import { obeyOverride } from "../domain/balancer/obey-override";
+import { calibrationView, type ObservedOrigins, observeOrigins } from "../domain/balancer/observe-origins";
 import { type BalancerPlan, planWeights } from "../domain/balancer/plan-weights";
 import { type BalancerState, EMPTY_BALANCER_STATE, type Weights } from "../domain/balancer/types";
 import { sameWeights } from "../domain/balancer/weights";
@@ -24,11 +25,16 @@ import {
 import type { StoredOverride } from "../domain/overrides/types";
 import { planButtons, withButtons } from "../domain/slack/buttons";
 import { AwsCallError, describeError, VerificationError } from "../errors";
-import type { CdnMetrics } from "../ports/cdn-metrics";
+import type { CdnMetrics, PoolSeries } from "../ports/cdn-metrics";
 import type { Notifier } from "../ports/notifier";
 import type { OverrideReader } from "../ports/override-store";
-import type { StateStore } from "../ports/state-store";
-import type { WeightedRecord, WeightedRecords, WeightUpdate } from "../ports/weighted-records";
+import type { StateStore, StoredValue } from "../ports/state-store";
+import {
+  recordSetKey,
+  type WeightedRecord,
+  type WeightedRecords,
+  type WeightUpdate,
+} from "../ports/weighted-records";
 import type { Logger } from "../runtime/logger";
 import { markApplied, type PlanStep, stepPlan } from "./balancer-plans";
 import { recordDecision } from "./record-decision";
@@ -55,6 +61,7 @@ interface Evaluated {
   stateVersion?: number;
   override?: StoredOverride;
   overrideNews: OverrideTransition;
+  origins: ObservedOrigins;
 }
 
 /**
@@ -72,9 +79,22 @@ export async function balanceOrigins(
   // Overrides are read once per run; if they cannot be read, no pool may act (a pin could be there).
   const overrides = deps.overrides.list();
   overrides.catch(() => undefined);
-  for (const pool of config.pools) {
+  // Every pool's CloudFront series and observed origin metrics in as few GetMetricData calls as the
+  // limits allow; a failed read fails every pool's evaluation (each says why), never reads as zero load.
+  const series = readAllSeries(deps, config, now);
+  series.catch(() => undefined);
+  // One paginated listing per hosted zone (not per pool) and every pool's state in batched reads.
+  const zones = readZones(deps.records, config.pools);
+  const states = readStates(deps, config.pools);
+  states.catch(() => undefined);
+  for (const [index, pool] of config.pools.entries()) {
     try {
-      evaluated.push(await evaluate(deps, pool, now, await overrides));
+      const poolSeries = (await series)[index];
+      if (poolSeries === undefined) throw new AwsCallError(`no metrics answer for pool ${pool.name}`);
+      const zone = await zones.get(pool.record.hostedZoneId);
+      const records = zone?.get(recordSetKey(pool.record)) ?? [];
+      const stored = (await states).get(stateKey(pool));
+      evaluated.push(await evaluate(pool, now, await overrides, { series: poolSeries, records, stored }));
     } catch (error) {
       decisions.push(failedToEvaluate(pool, trigger, now, modeOf(config, pool), error));
     }
@@ -117,10 +137,19 @@ export async function balanceOrigins(
       ...(news.kind === "ended" ? { overrideEnded: endedSentence(news) } : {}),
     });
     const worth = slackWorthiness(decision, item.previous);
-    // An override taking the wheel or handing it back is always said, once.
+    // An override taking the wheel or handing it back is always said, once; so is a calibration that
+    // moved and a change the observed load did not follow.
+    const finding =
+      item.origins.effect?.kind === "not-honoured" || item.origins.effect?.kind === "unconfirmed";
     const slack = {
       ...worth,
-      post: worth.post || step?.post === true || news.kind === "started" || news.kind === "ended",
+      post:
+        worth.post ||
+        step?.post === true ||
+        news.kind === "started" ||
+        news.kind === "ended" ||
+        item.origins.calibration.moved ||
+        finding,
     };
     // A failed apply leaves the state as it was: the next run re-plans from what Route 53 really holds.
     // A dry run records what it would have done but must not count a change that never happened.
@@ -130,9 +159,11 @@ export async function balanceOrigins(
         item.plan.changed && applied.kind !== "applied"
           ? withOverrideMemory(item.previous, remembered)
           : item.plan.nextState;
-      const { heldEpisode: _, ...rest } = base;
+      const { heldEpisode: _, ...rest } = withObservation(base, item, applied.kind === "applied", now);
       const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
-      await deps.state.save(stateKey(item.pool), next);
+      // A state that did not change is not written again (SSM's API rate is per account too).
+      if (JSON.stringify(next) !== JSON.stringify(item.previous) || item.stateVersion === undefined)
+        await deps.state.save(stateKey(item.pool), next);
     }
     const message = withButtons(
       renderBalancerMessage(decision),
@@ -148,13 +179,13 @@ export async function balanceOrigins(
 }
 
 async function evaluate(
-  deps: BalancerDeps,
   pool: PoolConfig,
   now: Date,
   overrides: readonly StoredOverride[],
+  read: { series: PoolSeries; records: WeightedRecord[]; stored: StoredValue<BalancerState> | undefined },
 ): Promise<Evaluated> {
   const target = `${pool.record.name} ${pool.record.type}`;
-  const records = await deps.records.read(pool.record);
+  const { series, records, stored } = read;
   const weights: Weights = {};
   for (const origin of pool.origins) {
     const record = records.find((r) => r.setIdentifier === origin.setIdentifier);
@@ -165,17 +196,28 @@ async function evaluate(
     }
     weights[origin.setIdentifier] = record.weight;
   }
-  const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const from = new Date(end.getTime() - (pool.metrics.windowMinutes + pool.metrics.settleMinutes) * 60_000);
-  const series = await deps.metrics.fetchSeries(pool.distributions, from, end);
-  const load = cacheMissLoad(series, minutesBetween(from, end), pool.metrics.settleMinutes);
-  const stored = await deps.state.load<BalancerState>(stateKey(pool));
+  const { from, end } = windowOf(pool, now);
+  const load = cacheMissLoad(series.cdn, minutesBetween(from, end), pool.metrics.settleMinutes);
   const previous = stored?.value ?? EMPTY_BALANCER_STATE;
-  const policy = { ...pool.policy, origins: pool.origins, minDatapoints: pool.metrics.minDatapoints };
-  const policyPlan = planWeights({
+  const origins = observeOrigins({
+    observedOrigins: pool.origins.filter((o) => o.observedMetric !== undefined).map((o) => o.setIdentifier),
     samples: load.samples,
-    currentWeights: weights,
+    observed: series.observed,
+    weights,
     state: previous,
+    policy: pool.calibration,
+    ttlSeconds: Math.max(0, ...records.map((r) => r.ttl ?? 60)),
+    now,
+  });
+  const policy = {
+    ...pool.policy,
+    origins: pool.origins.map(({ observedMetric: _, ...o }) => o),
+    minDatapoints: pool.metrics.minDatapoints,
+  };
+  const policyPlan = planWeights({
+    samples: origins.samples,
+    currentWeights: weights,
+    state: origins.state,
     policy,
     now,
   });
@@ -185,7 +227,13 @@ async function evaluate(
   const observed: BalancerObserved = {
     samples: load.samples,
     excluded: load.excluded,
-    origins: pool.origins,
+    origins: policy.origins,
+    ...(origins.calibration.status !== "not-configured"
+      ? { calibration: calibrationView(origins.calibration) }
+      : {}),
+    ...(origins.effect && origins.effect.kind !== "pending"
+      ? { effect: { kind: origins.effect.kind, detail: origins.effect.detail } }
+      : {}),
     ...(plan.forecast ? { forecast: plan.forecast } : {}),
     ...(plan.projectedLoad ? { projectedLoad: plan.projectedLoad } : {}),
   };
@@ -199,6 +247,93 @@ async function evaluate(
     ...(stored ? { stateVersion: stored.version } : {}),
     ...(override ? { override } : {}),
     overrideNews: overrideTransition(previous.override, override, candidates),
+    origins,
+  };
+}
+
+/** One listing per hosted zone, started at once; a zone that cannot be read fails only its own pools. */
+function readZones(
+  records: WeightedRecords,
+  pools: readonly PoolConfig[],
+): Map<string, Promise<Map<string, WeightedRecord[]>>> {
+  const byZone = new Map<string, PoolConfig[]>();
+  for (const pool of pools)
+    byZone.set(pool.record.hostedZoneId, [...(byZone.get(pool.record.hostedZoneId) ?? []), pool]);
+  const reads = new Map<string, Promise<Map<string, WeightedRecord[]>>>();
+  for (const [zone, zonePools] of byZone) {
+    const read = records.readZone(
+      zone,
+      zonePools.map((p) => p.record),
+    );
+    read.catch(() => undefined);
+    reads.set(zone, read);
+  }
+  return reads;
+}
+
+/** Every pool's state: GetParameters 10 names a call when the store can, else one read per pool. */
+async function readStates(
+  deps: BalancerDeps,
+  pools: readonly PoolConfig[],
+): Promise<Map<string, StoredValue<BalancerState>>> {
+  const keys = pools.map(stateKey);
+  if (deps.state.loadMany) return deps.state.loadMany<BalancerState>(keys);
+  const found = new Map<string, StoredValue<BalancerState>>();
+  for (const key of keys) {
+    const value = await deps.state.load<BalancerState>(key);
+    if (value) found.set(key, value);
+  }
+  return found;
+}
+
+/** The minutes a pool reads: its window plus the settling minutes, ending at the current minute. */
+function windowOf(pool: PoolConfig, now: Date): { from: Date; end: Date } {
+  const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const from = new Date(end.getTime() - (pool.metrics.windowMinutes + pool.metrics.settleMinutes) * 60_000);
+  return { from, end };
+}
+
+async function readAllSeries(
+  deps: BalancerDeps,
+  config: OriginBalancerConfig,
+  now: Date,
+): Promise<PoolSeries[]> {
+  const windows = config.pools.map((pool) => windowOf(pool, now));
+  const from = new Date(Math.min(...windows.map((w) => w.from.getTime())));
+  const end = new Date(Math.max(...windows.map((w) => w.end.getTime())));
+  return deps.metrics.fetchPools(
+    config.pools.map((pool) => ({
+      distributionIds: pool.distributions,
+      observed: pool.origins.flatMap((o) =>
+        o.observedMetric ? [{ setIdentifier: o.setIdentifier, metric: o.observedMetric }] : [],
+      ),
+    })),
+    from,
+    end,
+  );
+}
+
+/**
+ * The state to store with this run's calibration; after an applied change, the effect check that a
+ * later run answers (only when an origin has an observed metric).
+ */
+function withObservation(base: BalancerState, item: Evaluated, applied: boolean, now: Date): BalancerState {
+  const { calibration: _, pendingEffect: __, ...rest } = base;
+  const observed = item.origins.state;
+  const next: BalancerState = {
+    ...rest,
+    ...(observed.calibration ? { calibration: observed.calibration } : {}),
+    ...(observed.pendingEffect ? { pendingEffect: observed.pendingEffect } : {}),
+  };
+  if (!applied || !item.plan.changed || observed.calibration === undefined) return next;
+  return {
+    ...next,
+    pendingEffect: {
+      at: now.toISOString(),
+      shareBefore: item.origins.shareOf(item.plan.before),
+      shareAfter: item.origins.shareOf(item.plan.after),
+      factor: item.origins.calibration.factor,
+    },
   };
 }
 
@@ -245,9 +380,15 @@ async function applyChanges(deps: BalancerDeps, evaluated: Evaluated[]): Promise
         submitted.status === "INSYNC"
           ? "INSYNC"
           : await deps.records.waitInSync(submitted.changeId, deps.deadline());
+      // One read-back listing for the whole zone, however many of its pools changed.
+      const zoneNow = await deps.records.readZone(
+        zone,
+        items.map((item) => item.pool.record),
+      );
       for (const item of items) {
         const readBack: Weights = {};
-        for (const r of await deps.records.read(item.pool.record)) readBack[r.setIdentifier] = r.weight;
+        for (const r of zoneNow.get(recordSetKey(item.pool.record)) ?? [])
+          readBack[r.setIdentifier] = r.weight;
         const expected = item.plan.after;
         const subset: Weights = {};
         for (const id of Object.keys(expected)) subset[id] = readBack[id] ?? Number.NaN;

@@ -99,6 +99,7 @@ function buildProgram(stdout: string[], stderr: string[], invocation: Invocation
     .addOption(
       new Option("--policy <name>", "run one policy (default: both; autopilot with --json)").choices([
         "autopilot",
+        "autopilot-observed",
         "seed",
       ]),
     )
@@ -108,7 +109,7 @@ function buildProgram(stdout: string[], stderr: string[], invocation: Invocation
     .addOption(
       new Option(
         "--compare-all",
-        "run the four benchmark traces with their capacities, both policies",
+        "run the four benchmark traces and the biased variant with their capacities: autopilot with and without the observed origin metric, and seed",
       ).conflicts(["trace", "capacity", "policy", "json"]),
     )
     .option(

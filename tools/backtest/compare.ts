@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { BalancerPolicy } from "../../shared/domain/balancer/types";
+import { biasTrace } from "./bias-trace";
 import { type BalancerPolicyKnobs, DEFAULT_SIMULATION_OPTIONS, twoOriginPolicy } from "./defaults";
 import { runBacktest } from "./run-backtest";
 import type { SimulationResult, SimulationSummary } from "./simulate";
 
-export type PolicyName = "autopilot" | "seed";
+/** autopilot-observed: autopilot with the primary's observed load metric (calibration). */
+export type PolicyName = "autopilot" | "autopilot-observed" | "seed";
 
 export interface SimulationSettings {
   intervalMinutes: number;
@@ -21,6 +23,14 @@ export const BENCHMARK_TRACES: readonly { name: string; capacity: number }[] = [
   { name: "metric-gaps", capacity: 9000 },
 ];
 
+/**
+ * Generated variants: a public trace whose origins really serve `bias` x the trace's origin_requests
+ * while the CloudFront series stay as they are (the formula under-reads the origin load by 13%).
+ */
+export const BIASED_TRACES: readonly { name: string; base: string; bias: number; capacity: number }[] = [
+  { name: "sale-spike-biased", base: "sale-spike", bias: 1.15, capacity: 9000 },
+];
+
 const TRACES_DIR = new URL("../../test/fixtures/traces/", import.meta.url);
 
 export interface PolicyRun {
@@ -35,21 +45,34 @@ export interface ComparisonRow {
   summary: SimulationSummary;
   /** elasticRequests / oracleElasticRequests: 1 is the least an omniscient split could send. */
   elasticOverOracle: number | undefined;
-  /** autopilot rows only: this row's overload excess / seed's on the same trace. */
+  /** autopilot rows only (with or without the observed metric): overload excess / seed's on the same trace. */
   overloadExcessVsSeed?: number;
   /** autopilot rows only: this row's changes / seed's on the same trace. */
   changesVsSeed?: number;
 }
 
-/** Runs the four benchmark traces, autopilot then seed on each, with the default (or given) knobs. */
+const ALL_POLICIES: readonly PolicyName[] = ["autopilot", "autopilot-observed", "seed"];
+
+/**
+ * Runs the four benchmark traces and the biased variants, each with autopilot (formula only), autopilot
+ * with the observed origin metric, and seed, with the default (or given) knobs.
+ */
 export function compareAll(
   settings: SimulationSettings = DEFAULT_SIMULATION_OPTIONS,
   knobs: Partial<BalancerPolicyKnobs> = {},
 ): ComparisonRow[] {
-  return BENCHMARK_TRACES.flatMap(({ name, capacity }) => {
-    const traceCsv = readFileSync(new URL(`${name}.csv`, TRACES_DIR), "utf8");
+  const read = (name: string) => readFileSync(new URL(`${name}.csv`, TRACES_DIR), "utf8");
+  const traces = [
+    ...BENCHMARK_TRACES.map(({ name, capacity }) => ({ name, capacity, csv: read(name) })),
+    ...BIASED_TRACES.map(({ name, base, bias, capacity }) => ({
+      name,
+      capacity,
+      csv: biasTrace(read(base), bias, `${base}.csv`),
+    })),
+  ];
+  return traces.flatMap(({ name, capacity, csv }) => {
     const policy = twoOriginPolicy(capacity, knobs);
-    return comparisonRows(name, capacity, runPolicies(traceCsv, `${name}.csv`, policy, settings));
+    return comparisonRows(name, capacity, runPolicies(csv, `${name}.csv`, policy, settings, ALL_POLICIES));
   });
 }
 
@@ -75,7 +98,7 @@ export function comparisonRows(trace: string, capacity: number, runs: readonly P
     policy: policyName,
     summary,
     elasticOverOracle: ratio(summary.elasticRequests, summary.oracleElasticRequests),
-    ...(policyName === "autopilot" && seed !== undefined
+    ...(policyName !== "seed" && seed !== undefined
       ? {
           overloadExcessVsSeed: ratio(summary.overloadExcess, seed.overloadExcess),
           changesVsSeed: ratio(summary.changes, seed.changes),

@@ -26,7 +26,7 @@ export const DEFAULT_SIMULATION_OPTIONS = Object.freeze({
   intervalMinutes: 1,
   metricDelayMinutes: 2,
   ttlSeconds: 60,
-  windowMinutes: 10,
+  windowMinutes: 60,
 });
 
 /**
@@ -54,7 +54,6 @@ const minutes = z.number().min(0);
 
 const knobsSchema = z.strictObject({
   engageUtilisation: z.number().gt(0),
-  releaseUtilisation: z.number().gt(0),
   releaseAfterMinutes: minutes,
   releaseStepUtilisation: z.number().gt(0),
   cooldownMinutes: minutes,
@@ -149,11 +148,6 @@ function policyProblems(policy: BalancerPolicy): string[] {
       );
     }
   });
-  if (policy.releaseUtilisation >= policy.engageUtilisation) {
-    problems.push(
-      `releaseUtilisation: ${policy.releaseUtilisation} must be below engageUtilisation ${policy.engageUtilisation}, or load flaps between them`,
-    );
-  }
   return problems;
 }
 

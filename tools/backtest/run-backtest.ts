@@ -8,7 +8,7 @@ export interface BacktestRun {
   /** Names the trace in error messages (`sale-spike.csv:12: ...`). */
   traceName: string;
   policy: BalancerPolicy;
-  policyName: "autopilot" | "seed";
+  policyName: "autopilot" | "autopilot-observed" | "seed";
   /** autopilot only: the seed rule always runs every 5 minutes. */
   intervalMinutes: number;
   metricDelayMinutes: number;

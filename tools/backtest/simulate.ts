@@ -1,4 +1,12 @@
 import { cacheMissLoad } from "../../shared/domain/balancer/cache-miss-load";
+import {
+  type CalibrationState,
+  calibrate,
+  calibratedSamples,
+  DEFAULT_CALIBRATION_POLICY,
+  type ObservedMinute,
+} from "../../shared/domain/balancer/calibration";
+import { isFlap } from "../../shared/domain/balancer/flap";
 import { planWeights } from "../../shared/domain/balancer/plan-weights";
 import type { BalancerPolicy, BalancerState, LoadSample, Weights } from "../../shared/domain/balancer/types";
 import { EMPTY_BALANCER_STATE } from "../../shared/domain/balancer/types";
@@ -15,9 +23,13 @@ import { type TraceMinute, traceSeries } from "./trace";
  *   over 60 s + TTL (Route 53 propagation, then resolver caches expire).
  * - Each origin's load in a minute = origin_requests x its real share averaged over that minute.
  * - The first origin is the capacity-bound primary; every other origin counts as elastic.
+ * - `autopilot-observed` also reads the primary's observed load metric, as the simulator's own DNS model
+ *   produces it: origin_requests x the primary's real share that minute (the ramp above, so TTL lag
+ *   included), visible with the same metric delay; never the trace's ground truth directly. It calibrates
+ *   the formula with it (shared/domain/balancer/calibration.ts), settling for 60 s + TTL + delay.
  */
 export interface SimulationOptions {
-  policyName: "autopilot" | "seed";
+  policyName: "autopilot" | "autopilot-observed" | "seed";
   policy: BalancerPolicy;
   intervalMinutes: number;
   windowMinutes: number;
@@ -36,6 +48,8 @@ export interface SimulationSummary {
 
 export interface SimulatedMinute {
   minute: string;
+  /** autopilot-observed: the calibration factor in force after this minute's evaluation. */
+  calibrationFactor?: number;
   originRequests: number;
   estimatedLoad?: number;
   primaryLoad: number;
@@ -45,7 +59,7 @@ export interface SimulatedMinute {
 
 export interface SimulationResult {
   summary: SimulationSummary;
-  decisions: { minute: string; weights: Weights; rule: string }[];
+  decisions: { minute: string; weights: Weights; rule: string; reason?: string }[];
   minutes: SimulatedMinute[];
 }
 
@@ -76,6 +90,13 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
   };
   let weights = sharesToWeights(initialShares, policy.minWeight);
   let state: BalancerState = EMPTY_BALANCER_STATE;
+  const observing = options.policyName === "autopilot-observed";
+  let calibration: CalibrationState | undefined;
+  let factor = 1;
+  const calibrationPolicy = {
+    ...DEFAULT_CALIBRATION_POLICY,
+    settleMinutes: Math.ceil((60 + options.ttlSeconds) / 60) + options.metricDelayMinutes,
+  };
   const ramp = new SplitRamp(
     weightsToShares(weights)[primary.setIdentifier] ?? 1,
     (60 + options.ttlSeconds) / 60,
@@ -95,6 +116,7 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
       const now = new Date(Date.parse(trace[t]?.minute ?? ""));
       let next: Weights | undefined;
       let rule = "steady";
+      let reason: string | undefined;
       if (options.policyName === "seed") {
         next = seedWeights(
           samples,
@@ -104,10 +126,31 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
         );
         rule = "seed";
       } else {
-        const plan = planWeights({ samples, currentWeights: weights, state, policy, now });
+        if (observing) {
+          const share = weightsToShares(weights)[primary.setIdentifier] ?? 0;
+          const observed: ObservedMinute[] = [];
+          for (let m = Math.max(0, newest - window + 1); m <= newest; m++) {
+            const load = loadByIndex.get(m);
+            const served = minutes[m]?.primaryLoad;
+            if (load !== undefined && served !== undefined)
+              observed.push({ minute: trace[m]?.minute ?? "", predicted: load * share, observed: served });
+          }
+          const changedAt = changes.map((c) => trace[c.at]?.minute ?? "");
+          const c = calibrate({
+            minutes: observed,
+            changes: changedAt,
+            state: calibration,
+            policy: calibrationPolicy,
+          });
+          calibration = c.nextState;
+          factor = c.factor;
+        }
+        const planned = observing ? calibratedSamples(samples, factor) : samples;
+        const plan = planWeights({ samples: planned, currentWeights: weights, state, policy, now });
         state = plan.nextState;
         next = plan.after;
         rule = plan.rule;
+        reason = plan.reason;
       }
       if (next !== undefined && !sameWeights(next, weights)) {
         const oldShare = weightsToShares(weights)[primary.setIdentifier] ?? 0;
@@ -115,7 +158,7 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
         changes.push({ at: t, direction: newShare < oldShare ? 1 : -1 });
         ramp.moveTo(newShare, t);
         weights = next;
-        decisions.push({ minute: trace[t]?.minute ?? "", weights: { ...weights }, rule });
+        decisions.push({ minute: trace[t]?.minute ?? "", weights: { ...weights }, rule, reason });
       }
     }
     const row = trace[t] as TraceMinute;
@@ -127,6 +170,7 @@ export function simulate(trace: readonly TraceMinute[], options: SimulationOptio
       primaryLoad: row.originRequests * share,
       primaryShare: share,
       weights: { ...weights },
+      ...(observing ? { calibrationFactor: factor } : {}),
     });
   }
   return { summary: summarise(minutes, changes, capacity), decisions, minutes };
@@ -153,8 +197,11 @@ function summarise(
   for (let i = 1; i < changes.length; i++) {
     const prev = changes[i - 1];
     const cur = changes[i];
-    if (prev && cur && cur.direction !== prev.direction && cur.at - prev.at <= FLAP_WINDOW_MINUTES)
-      flaps += 1;
+    const minute = (c: { at: number; direction: number }) => ({
+      atMs: c.at * 60_000,
+      direction: c.direction,
+    });
+    if (cur && isFlap(prev && minute(prev), minute(cur), FLAP_WINDOW_MINUTES)) flaps += 1;
   }
   const round = Math.round;
   return {

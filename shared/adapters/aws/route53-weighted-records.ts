@@ -6,11 +6,12 @@ import {
   type Route53Client,
 } from "@aws-sdk/client-route-53";
 import { AwsCallError } from "../../errors";
-import type {
-  RecordSetRef,
-  SubmittedChange,
-  WeightedRecord,
-  WeightedRecords,
+import {
+  type RecordSetRef,
+  recordSetKey,
+  type SubmittedChange,
+  type WeightedRecord,
+  type WeightedRecords,
 } from "../../ports/weighted-records";
 import { retryTransient } from "./retry";
 import { normaliseDnsName, waitForRoute53Change } from "./route53-change";
@@ -23,6 +24,8 @@ export interface Route53Options {
 }
 
 const MAX_PAGES = 20;
+/** A zone listing returns up to 300 record sets a page: 100 pages cover 30,000, far past any pool zone. */
+const MAX_ZONE_PAGES = 100;
 
 export function createRoute53WeightedRecords(
   client: Route53Client,
@@ -63,6 +66,43 @@ export function createRoute53WeightedRecords(
         start = next;
       }
       return [...found.values()];
+    },
+
+    async readZone(hostedZoneId, refs) {
+      const wanted = new Map(refs.map((ref) => [recordSetKey(ref), ref]));
+      const found = new Map<string, Map<string, WeightedRecord>>();
+      for (const key of wanted.keys()) found.set(key, new Map());
+      let start: { name?: string; type?: string; identifier?: string } = {};
+      for (let page = 0; page < MAX_ZONE_PAGES; page++) {
+        const out = await client.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: hostedZoneId,
+            StartRecordName: start.name,
+            StartRecordType: start.type as never,
+            StartRecordIdentifier: start.identifier,
+          }),
+        );
+        for (const set of out.ResourceRecordSets ?? []) {
+          const key = recordSetKey({
+            name: normaliseDnsName(set.Name),
+            type: set.Type as RecordSetRef["type"],
+          });
+          const ref = wanted.get(key);
+          if (ref === undefined || set.SetIdentifier === undefined) continue;
+          // moto ignores StartRecordIdentifier, so a page can repeat records: key by SetIdentifier.
+          found.get(key)?.set(set.SetIdentifier, toWeighted(set, ref));
+        }
+        if (!out.IsTruncated) break;
+        const next = {
+          name: out.NextRecordName,
+          type: out.NextRecordType,
+          identifier: out.NextRecordIdentifier,
+        };
+        if (next.name === start.name && next.type === start.type && next.identifier === start.identifier)
+          break;
+        start = next;
+      }
+      return new Map([...found].map(([key, records]) => [key, [...records.values()]]));
     },
 
     async apply(updates) {

@@ -1,13 +1,14 @@
 import {
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParametersCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
   PutParameterCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { ConflictError, ValueTooLargeError } from "../../errors";
-import type { StateStore } from "../../ports/state-store";
+import type { StateStore, StoredValue } from "../../ports/state-store";
 
 /**
  * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
@@ -104,6 +105,22 @@ export function createSsmStateStore(
         if (error instanceof ParameterNotFound) return undefined;
         throw error;
       }
+    },
+
+    async loadMany<T>(keys: readonly string[]) {
+      const found = new Map<string, StoredValue<T>>();
+      const byName = new Map(keys.map((key) => [nameOf(key), key]));
+      const names = [...byName.keys()];
+      // GetParameters takes at most 10 names per call; unknown names come back in InvalidParameters.
+      for (let i = 0; i < names.length; i += 10) {
+        const out = await client.send(new GetParametersCommand({ Names: names.slice(i, i + 10) }));
+        for (const parameter of out.Parameters ?? []) {
+          const key = byName.get(parameter.Name ?? "");
+          if (key === undefined || parameter.Value === undefined) continue;
+          found.set(key, { value: JSON.parse(parameter.Value) as T, version: parameter.Version ?? 0 });
+        }
+      }
+      return found;
     },
 
     async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {

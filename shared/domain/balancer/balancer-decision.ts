@@ -6,7 +6,12 @@ import type { BalancerState, LoadSample, OriginSpec, Weights } from "./types";
 import { weightsToShares } from "./weights";
 
 export interface BalancerObserved {
+  /** The formula load per minute, before calibration. */
   samples: LoadSample[];
+  /** The correction by the observed origin metrics, and what it rests on (every decision shows it). */
+  calibration?: { status: string; factor: number; estimate?: number; usedMinutes: number; summary: string };
+  /** After an applied change: did the observed load move as planned. */
+  effect?: { kind: string; detail: string };
   excluded: ExcludedMinute[];
   forecast?: LoadForecast;
   projectedLoad?: Record<string, number>;

@@ -38,3 +38,31 @@ export function fillOrigins(origins: readonly OriginSpec[], load: number): Fill 
   }
   return { shares, saturated: true };
 }
+
+/**
+ * Fills origins for a forecast, with one margin, not two: a bounded origin takes load until either its
+ * expected load reaches capacity x targetUtilisation (headroom for a forecast that is wrong on average)
+ * or its planning load (expected + noise margin) reaches its full capacity (the noise is already in the
+ * planning load; also keeping the target headroom below it would pay twice for the same uncertainty).
+ * Whichever binds first sets the origin's share; an unbounded origin takes the rest.
+ *
+ * @example expected 5,500/min, planning 7,000/min, capacity 6,000 at 85%:
+ *   target bound 5,100 / 5,500 = 92.7%, capacity bound 6,000 / 7,000 = 85.7% -> primary 85.7%, elastic 14.3%
+ */
+export function fillForecast(
+  origins: readonly OriginSpec[],
+  expectedLoad: number,
+  planningLoad: number,
+): Fill {
+  const stretch = expectedLoad > 0 ? Math.max(1, planningLoad / expectedLoad) : 1;
+  const atPlanning = origins.map((o) =>
+    o.capacity === undefined
+      ? o
+      : {
+          ...o,
+          capacity: Math.min(o.capacity, o.capacity * o.targetUtilisation * stretch),
+          targetUtilisation: 1,
+        },
+  );
+  return fillOrigins(atPlanning, planningLoad);
+}

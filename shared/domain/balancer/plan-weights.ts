@@ -1,5 +1,6 @@
 import type { Guard } from "../decision";
-import { fillOrigins } from "./fill-origins";
+import { fillForecast } from "./fill-origins";
+import { isFlap } from "./flap";
 import { forecastLoad, type LoadForecast } from "./load-forecast";
 import type { BalancerPolicy, BalancerState, Direction, LoadSample, OriginSpec, Weights } from "./types";
 import { sameWeights, sharesToWeights, weightsToShares } from "./weights";
@@ -8,8 +9,7 @@ export type BalancerRule =
   | "no-data" // too few usable minutes: hold, never read as zero load
   | "offload" // an origin is (about to be) over its engage threshold: move load to the next one now
   | "give-back" // load stayed low long enough: return a bounded step to the cheaper origin
-  | "release-wait" // give-back wanted, load has not been low for long enough yet
-  | "within-band" // between target and engage (or above release): hysteresis holds the weights
+  | "within-band" // the plan wants more on a costlier origin, but under the engage threshold: held
   | "steady" // the weights already match the plan
   | "override-pin" // an operator pinned the weights: they are held, whatever the load
   | "override-pause"; // an operator paused the balancer: nothing changes
@@ -43,14 +43,22 @@ const MINUTE = 60_000;
 /**
  * Decides the Route 53 weights of one origin pool.
  *
- * Asymmetric on purpose: load moves off an origin in the first evaluation whose forecast puts it over
- * its engage threshold (bypassing cooldown when it would exceed capacity), straight to the fill target.
- * Load comes back only after every bounded origin stayed under its release threshold for
- * `releaseAfterMinutes`, in steps of at most `releaseStepUtilisation` of capacity, sized for the highest
- * load seen while waiting. A dead band, a cooldown and a cap on changes per hour keep DNS quiet.
+ * The cost rule: a cheaper origin is filled until its planning load (expected + noiseMargin standard
+ * deviations of the per-minute load) reaches its capacity, or its expected load reaches
+ * capacity x targetUtilisation, whichever comes first (`fillForecast`); only the rest is sent to the
+ * costlier origin. Elastic share is therefore bought for the load the forecast says would not fit, and
+ * nothing more: it is earned minute by minute.
  *
- * @example capacity 9,000 at 85%, engage 95%: weights {primary 254, elastic 1}, forecast 12,000/min
- *   -> primary projected 11,953 > 8,550 -> offload: {primary 163, elastic 92} (7,650 + 4,350 requests/min)
+ * Offload is immediate: in the first evaluation whose forecast puts an origin over its engage threshold
+ * (bypassing cooldown, cap and reversal guard only when the expected load alone exceeds capacity).
+ * Give-back is as soon as the forecast allows: when the highest planning load of the last
+ * `releaseAfterMinutes` fits more on the cheaper origin, in steps of at most `releaseStepUtilisation` of
+ * its capacity, never within the reversal guard of an offload (a flap). A dead band, a cooldown and a cap
+ * on changes per hour keep DNS quiet.
+ *
+ * @example capacity 6,000 at 85%, engage 95%, noise margin 1, weights {primary 254, elastic 1}, an hour
+ *   alternating 6,380 / 4,620: expected 5,457/min, noise 895 -> planning 6,351/min; primary projected 6,326
+ *   > 5,700 -> offload; bound min(6,000, 5,100 x 6,351 / 5,457 = 5,936) -> {primary 238, elastic 17}
  */
 export function planWeights(input: BalancerInput): BalancerPlan {
   const { samples, currentWeights, policy, now } = input;
@@ -94,57 +102,42 @@ export function planWeights(input: BalancerInput): BalancerPlan {
   // Urgent means the expected load alone (no noise margin) overloads an origin: only then may a change
   // skip the cooldown, the hourly cap and the reversal guard.
   const urgent = bounded.some((o) => (current[o.setIdentifier] ?? 0) * forecast.expectedLoad > o.capacity);
-  const allLow = bounded.every(
-    (o) => (projectedLoad[o.setIdentifier] ?? 0) <= o.capacity * policy.releaseUtilisation,
-  );
   const common = { forecast, projectedLoad };
 
   if (over.length > 0) {
-    const target = fillOrigins(policy.origins, forecast.planningLoad).shares;
+    const target = fillForecast(policy.origins, forecast.expectedLoad, forecast.planningLoad).shares;
     const names = over.map((o) => `${o.setIdentifier} ${fmt(projectedLoad[o.setIdentifier])}/min`).join(", ");
     return change(
       { ...input, state: clearRelease(withData) },
       "offload",
       target,
       urgent,
-      `projected ${names} over ${pct(policy.engageUtilisation)} of capacity`,
+      `projected ${names} over ${pct(policy.engageUtilisation)} of capacity (level ${fmt(forecast.level)}, trend ${fmt(forecast.trend)}/min, noise ${fmt(forecast.noise)})`,
       common,
     );
   }
 
+  // Give-back is sized for the highest planning load of the last releaseAfterMinutes, with today's
+  // noise margin: load returns to the cheaper origin as soon as that peak fits, not after a fixed wait.
   const peak = Math.max(forecast.planningLoad, ...withData.recentPeaks.map((p) => p.load));
-  const target = fillOrigins(policy.origins, peak).shares;
+  const margin = forecast.planningLoad - forecast.expectedLoad;
+  const target = fillForecast(policy.origins, Math.max(0, peak - margin), peak).shares;
   const wantsGiveBack = direction(current, target, policy.origins) === -1;
-  if (!wantsGiveBack || !allLow) {
-    const rule: BalancerRule = wantsGiveBack ? "within-band" : directionOrSteady(current, target, policy);
+  if (!wantsGiveBack) {
+    const rule = directionOrSteady(current, target, policy);
     const reason =
       rule === "steady"
         ? "weights match the plan"
-        : `projected load between release (${pct(policy.releaseUtilisation)}) and engage (${pct(policy.engageUtilisation)}) thresholds`;
+        : `projected load under the engage threshold (${pct(policy.engageUtilisation)}): hysteresis holds the weights`;
     return hold(rule, reason, { ...common, nextState: clearRelease(withData) });
-  }
-
-  const since = withData.belowReleaseSince ?? now.toISOString();
-  const waiting = { ...withData, belowReleaseSince: since };
-  const lowFor = (now.getTime() - Date.parse(since)) / MINUTE;
-  if (lowFor < policy.releaseAfterMinutes) {
-    return hold(
-      "release-wait",
-      `load below ${pct(policy.releaseUtilisation)} for ${Math.round(lowFor)} of ${policy.releaseAfterMinutes} minutes`,
-      {
-        ...common,
-        guards: [{ name: "release-wait", verdict: "blocked", detail: `low for ${Math.round(lowFor)} min` }],
-        nextState: waiting,
-      },
-    );
   }
   const stepped = stepToward(current, target, policy, peak);
   return change(
-    { ...input, state: waiting },
+    { ...input, state: clearRelease(withData) },
     "give-back",
     stepped,
     false,
-    `load below ${pct(policy.releaseUtilisation)} of capacity for ${Math.round(lowFor)} minutes`,
+    `the highest load of the last ${policy.releaseAfterMinutes} minutes (${fmt(peak)}/min) fits more on the cheaper origin`,
     common,
   );
 }
@@ -188,7 +181,12 @@ function change(
   const last = state.recentChanges.at(-1);
   const sinceLast =
     last === undefined ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(last.at)) / MINUTE;
-  if (last !== undefined && last.direction !== dir && sinceLast < policy.reversalGuardMinutes) {
+  const reverses = isFlap(
+    last && { atMs: Date.parse(last.at), direction: last.direction },
+    { atMs: now.getTime(), direction: dir },
+    policy.reversalGuardMinutes,
+  );
+  if (last !== undefined && reverses) {
     const detail = `would reverse the change made ${Math.round(sinceLast)} min ago (guard ${policy.reversalGuardMinutes} min)`;
     if (!urgent) return block("reversal", detail);
     guards.push({

@@ -1,4 +1,6 @@
 import type { OverrideMemory } from "../overrides/types";
+import type { CalibrationState } from "./calibration";
+import type { PendingEffect } from "./effect-check";
 /** One origin behind the weighted record set, listed in cost order (cheapest first). */
 export interface OriginSpec {
   /** The Route 53 SetIdentifier of this origin's weighted record. */
@@ -14,9 +16,7 @@ export interface BalancerPolicy {
   origins: OriginSpec[];
   /** Move load off an origin as soon as its projected load exceeds this fraction of its capacity. */
   engageUtilisation: number;
-  /** Give load back only after the origin's projected load stayed below this fraction... */
-  releaseUtilisation: number;
-  /** ...for this long. */
+  /** A give-back is sized for the highest planning load of this many minutes (the forecast must allow it). */
   releaseAfterMinutes: number;
   /** A give-back raises an origin's load by at most this fraction of its capacity per change. */
   releaseStepUtilisation: number;
@@ -55,6 +55,10 @@ export interface BalancerState {
   noDataSince?: string;
   /** The operator override obeyed on the last run: its end is announced once, on the first run after. */
   override?: OverrideMemory;
+  /** The formula's correction by the observed origin metrics (absent: none configured). */
+  calibration?: CalibrationState;
+  /** The last applied change, until the observed load confirms (or not) that it moved as planned. */
+  pendingEffect?: PendingEffect;
 }
 
 /** +1 moves load toward costlier origins (offload), -1 gives it back to cheaper ones. */

@@ -38,6 +38,15 @@ export function renderBalancerMessage(decision: BalancerDecision): ChatMessage {
         "Rule",
         `\`${decision.rule}\` → ${decision.outcome}${decision.mode === "dry-run" ? " (dry run)" : ""}`,
       ],
+      ...(observed.calibration
+        ? ([["Observed origin load", observed.calibration.summary]] as [string, string][])
+        : []),
+      ...(observed.effect
+        ? ([["Effect of the last change", `${observed.effect.kind}: ${observed.effect.detail}`]] as [
+            string,
+            string,
+          ][])
+        : []),
       ...(guards ? ([["Guards", guards]] as [string, string][]) : []),
       ...(excluded.length > 0
         ? ([

@@ -67,7 +67,7 @@ describe("backtest --json", () => {
       intervalMinutes: 1,
       metricDelayMinutes: 2,
       ttlSeconds: 60,
-      windowMinutes: 10,
+      windowMinutes: 60,
     });
     const output = JSON.parse(main(["--trace", trace, "--capacity", "1000", "--json"]).stdout);
 
@@ -285,12 +285,13 @@ describe("backtest with bad input", () => {
 });
 
 describe("backtest --compare-all", () => {
-  it("prints the four-trace markdown table", () => {
+  it("prints the markdown table of the four traces and the biased variant, three policies each", () => {
     const { exitCode, stdout } = main(["--compare-all", "--markdown"]);
 
     expect(exitCode).toBe(0);
-    expect(stdout.trim().split("\n")).toHaveLength(10);
+    expect(stdout.trim().split("\n")).toHaveLength(2 + 5 * 3);
     expect(stdout).toContain("| metric-gaps | 9,000 | seed |");
+    expect(stdout).toContain("| sale-spike-biased | 9,000 | autopilot-observed |");
   });
 });
 

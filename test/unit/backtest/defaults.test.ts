@@ -49,7 +49,7 @@ describe("a backtest config file", () => {
       { setIdentifier: "nke", capacity: 9000, targetUtilisation: 0.85 },
       { setIdentifier: "gke", targetUtilisation: 1 },
     ]);
-    expect(policy).toMatchObject({ noiseMargin: 2, releaseUtilisation: 0.7 });
+    expect(policy).toMatchObject({ noiseMargin: 2, releaseAfterMinutes: 30 });
   });
 
   it("may hold only knob overrides when --capacity gives the origins", () => {
@@ -103,9 +103,9 @@ describe("a backtest config file", () => {
       problem: 'origins.1.setIdentifier: "a" is listed twice',
     },
     {
-      behaviour: "a release threshold at or above engage",
-      raw: { releaseUtilisation: 0.95 },
-      problem: "releaseUtilisation: 0.95 must be below engageUtilisation 0.95",
+      behaviour: "the retired release threshold",
+      raw: { releaseUtilisation: 0.7 },
+      problem: "releaseUtilisation: unknown key",
     },
   ];
   it.each(rejected.map((row) => [row.behaviour, row] as const))(

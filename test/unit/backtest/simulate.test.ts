@@ -148,3 +148,37 @@ describe("scoring", () => {
     expect(weightsToShares(result.decisions[0]?.weights ?? {}).primary).toBeCloseTo(128 / 255, 12);
   });
 });
+
+describe("the observed origin metric", () => {
+  // Formula 2,000/min, the origins really serve 2,300 (15% more); capacity 1,000, so the primary only
+  // gets a part of the load and its metric reads only that part.
+  const formula = repeat(240, 2000);
+  const truth = Array.from({ length: 240 }, () => 2300);
+
+  it("is what the DNS model sends to the primary, so the factor learns the bias, not the split", () => {
+    const result = simulate(syntheticTrace(formula, truth), options({ policyName: "autopilot-observed" }));
+    const last = result.minutes.at(-1);
+
+    expect(last?.primaryShare).toBeLessThan(0.6);
+    // Fed with ground truth (2,300) instead of 2,300 x share, the factor would read 2.0 (its bound).
+    expect(last?.calibrationFactor).toBeCloseTo(1.15, 2);
+  });
+
+  it("is never read by the formula-only autopilot", () => {
+    const result = simulate(syntheticTrace(formula, truth), options({ policyName: "autopilot" }));
+
+    expect(result.minutes.every((m) => m.calibrationFactor === undefined)).toBe(true);
+  });
+
+  it("keeps the primary under capacity with the metric, where the formula alone overloads it", () => {
+    // A 95% target leaves less headroom than the bias: planned at 950 of 2,000, the primary gets 1,093.
+    const policy = twoOriginPolicy(1000, {}, 0.95);
+    const run = (policyName: SimulationOptions["policyName"]) =>
+      simulate(syntheticTrace(formula, truth), options({ policyName, policy, windowMinutes: 60 })).summary;
+
+    const formulaOnly = run("autopilot").overloadMinutes;
+    expect(formulaOnly).toBeGreaterThan(200);
+    // only while the factor is still learning (the first half hour)
+    expect(run("autopilot-observed").overloadMinutes).toBeLessThan(0.2 * formulaOnly);
+  });
+});
