@@ -250,7 +250,10 @@ async function functionChecks(config: StageConfig, c: DoctorClients): Promise<Ch
         functionName: fn,
         expected: {
           runtime: RUNTIME,
-          reservedConcurrency: Number(definition.reservedConcurrency ?? 1),
+          // As the stack sets it: 1 for the automations (a single writer), none for the watchdog.
+          ...(definition.reservedConcurrency !== undefined
+            ? { reservedConcurrency: Number(definition.reservedConcurrency) }
+            : {}),
           stage: config.stage,
         },
         actual: await attempt(() => stack.deployedFunction(c.lambda, fn)),

@@ -97,7 +97,9 @@ export function withWatch(
   functions.watchdog = {
     handler: "functions/watchdog/handler.handler",
     description: "Posts the stack's own alarms to Slack (its own role and token, no stage file)",
-    role: WATCHDOG_ROLE,
+    // Fn::Sub, as every function's role in functions.ts: a bare logical id makes the framework add a
+    // DependsOn that the GetAtt already implies (cfn-lint W3005, which moto's ValidateTemplate rejects).
+    role: { "Fn::Sub": `\${${WATCHDOG_ROLE}.Arn}` },
     memorySize: 128,
     timeout: 30,
     environment: {
@@ -195,7 +197,13 @@ export function stackAlarms(config: StageConfig): StackAlarm[] {
   const stage = config.stage;
   const driven = eventDrivenFunctions(config);
   if (driven.length === 0) return [];
-  const deployed = [...driven.map((d) => d.fn), "override", "status", "watchdog"];
+  const deployed = [
+    ...driven.map((d) => d.fn),
+    "override",
+    "status",
+    ...(config.slackChatops ? ["slack-chatops"] : []),
+    "watchdog",
+  ];
   const alarms: StackAlarm[] = [];
   const add = (logicalId: string, name: string, description: string, props: Record<string, unknown>) =>
     alarms.push({

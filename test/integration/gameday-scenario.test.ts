@@ -20,7 +20,7 @@ const problemsOf = (text: string): string[] => {
 };
 
 describe("game-day scenario files", () => {
-  it("reads the default scenario: six scenes in order, with their defaults filled in", () => {
+  it("reads the default scenario: seven scenes in order, with their defaults filled in", () => {
     const scenario = loadScenario(path.join(root, "sandbox/scenarios/default.yml"));
     expect(scenario.scenes.map((s) => s.scene.name)).toEqual([
       "balancer-spike",
@@ -29,6 +29,7 @@ describe("game-day scenario files", () => {
       "cert-rotation",
       "canary",
       "override-pin",
+      "watchdog",
     ]);
     expect(scenario.start).toBe(19 * 60 + 40);
     expect(scenario.tracePath).toBe(path.join(root, "test/fixtures/traces/sale-spike.csv"));

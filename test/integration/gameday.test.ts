@@ -57,7 +57,7 @@ describe.skipIf(!hasMoto)("npm start: the default game day", () => {
       "override",
       ...(skipped.length ? [] : ["flow-control"]),
     ]) {
-      expect(output).toMatch(new RegExp(`^\\d\\d:\\d\\d  ${automation} +applied `, "m"));
+      expect(output).toMatch(new RegExp(`^\\d\\d:\\d\\d \\(\\d\\d:\\d\\dZ\\)  ${automation} +applied `, "m"));
     }
     expect(output).toMatch(/ALL SCENES HOLD/);
     expect(existsSync(result.reportPath)).toBe(true);

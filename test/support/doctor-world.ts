@@ -167,8 +167,9 @@ async function deployFunctions(
       }),
     );
     for (const [name, definition] of Object.entries(definitions)) {
-      for (const event of (definition.events ?? []) as { sns?: { arn: string } }[]) {
-        if (event.sns === undefined) continue;
+      for (const event of (definition.events ?? []) as { sns?: { arn: unknown } }[]) {
+        // Only the account's alarm topics: the watchdog's topic is the stack's own ({ Ref }), not checked.
+        if (typeof event.sns?.arn !== "string") continue;
         const account = event.sns.arn.split(":")[4];
         await sns.send(
           new SubscribeCommand({

@@ -299,6 +299,7 @@ describe("the packaged CloudFormation template", () => {
       "canary",
       "override",
       "status",
+      "slack-chatops",
       "watchdog",
     ];
     expect(names).toEqual(

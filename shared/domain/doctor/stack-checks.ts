@@ -52,7 +52,8 @@ export function checkSlackChannel(o: SlackObservation): CheckResult {
 
 export interface FunctionObservation {
   functionName: string;
-  expected: { runtime: string; reservedConcurrency: number; stage: string };
+  /** reservedConcurrency undefined: the stack reserves none for this function. */
+  expected: { runtime: string; reservedConcurrency?: number; stage: string };
   /** null: no such function. */
   actual: { runtime?: string; reservedConcurrency?: number; stage?: string } | null | ReadError;
 }
@@ -75,7 +76,7 @@ export function checkFunction(o: FunctionObservation): CheckResult {
     a.runtime === e.runtime ? "" : `runtime ${a.runtime} (expected ${e.runtime})`,
     a.reservedConcurrency === e.reservedConcurrency
       ? ""
-      : `reserved concurrency ${a.reservedConcurrency ?? "none"} (expected ${e.reservedConcurrency}: a single writer)`,
+      : `reserved concurrency ${a.reservedConcurrency ?? "none"} (expected ${e.reservedConcurrency ?? "none"}${e.reservedConcurrency === 1 ? ": a single writer" : ""})`,
     a.stage === e.stage ? "" : `STAGE=${a.stage ?? "unset"} (expected ${e.stage})`,
   ].filter(Boolean);
   if (problems.length > 0) {
@@ -86,5 +87,5 @@ export function checkFunction(o: FunctionObservation): CheckResult {
       `redeploy the stack (npx serverless deploy --stage ${e.stage}) instead of editing the function by hand`,
     );
   }
-  return pass(id, o.functionName, `${a.runtime}, reserved concurrency ${a.reservedConcurrency}`);
+  return pass(id, o.functionName, `${a.runtime}, reserved concurrency ${a.reservedConcurrency ?? "none"}`);
 }

@@ -15,6 +15,7 @@ import { renderStatus } from "../../../cli/render/status";
 import { createHandler as createFlowControlHandler } from "../../../functions/flow-control/handler";
 import type { StatusRuntime } from "../../../functions/status/deps";
 import { createHandler as createStatusHandler } from "../../../functions/status/handler";
+import { putFleetAlarm, seedingCloudWatch } from "../../../sandbox/seed/fleet-alarms";
 import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
@@ -156,6 +157,8 @@ describe.skipIf(!hasMoto || noHaproxy)(
         documentName: DOCUMENT,
         deliveryTimeoutMs: 1_500,
       });
+      // The notified alarm is in ALARM where flow control confirms it (DescribeAlarms), as CloudWatch does.
+      await putFleetAlarm(seedingCloudWatch(moto.url), "web-overload", "ALARM");
       await new SSMClient(motoClientOptions(moto.url)).send(
         new PutParameterCommand({
           Name: "/traffic-autopilot/test/slack-token",

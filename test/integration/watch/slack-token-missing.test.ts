@@ -1,7 +1,6 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHandler } from "../../../functions/flow-control/handler";
 import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
@@ -9,9 +8,10 @@ import { slackNotifierFromParameter } from "../../../shared/bootstrap";
 import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
 import { createLogger } from "../../../shared/runtime/logger";
 import { alarmTime, eventFixture, snsAlarm } from "../../support/events";
+import { notifiedAlarmsHandler } from "../../support/flow-control-setup";
 import { httpGet, skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
-import { flowControlRuntime, handlerFor, sinkSlackClient, testColdStart } from "../../support/runtimes";
+import { flowControlRuntime, sinkSlackClient, testColdStart } from "../../support/runtimes";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
@@ -83,7 +83,8 @@ describe.skipIf(!hasMoto || noHaproxy)("a missing Slack token never stops an aut
       now: () => now,
       deadlineMs: 20_000,
     });
-    handler = handlerFor(createHandler, runtime);
+    // CloudWatch changes the alarm's state before it notifies; flow control confirms it with DescribeAlarms.
+    handler = notifiedAlarmsHandler(runtime, motoClientOptions(moto.url));
   });
 
   afterAll(async () => {

@@ -84,7 +84,11 @@ describe("status IAM policy", () => {
   });
 
   it("is deployed with its own role whenever any automation is configured, and never without one", () => {
-    expect(functionDefinitions(sandbox).status).toMatchObject({ role: "StatusRole", reservedConcurrency: 1 });
+    expect(functionDefinitions(sandbox).status).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub placeholder
+      role: { "Fn::Sub": "${StatusRole.Arn}" },
+      reservedConcurrency: 1,
+    });
     const role = functionRoles(sandbox).find((r) => r.functionName === "status");
     expect(role?.logicalId).toBe("StatusRole");
     expect(
