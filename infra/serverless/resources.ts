@@ -11,6 +11,7 @@ import { policyStatements as overridePolicy } from "../iam/override-policy";
 import { policyStatements as slackChatopsPolicy } from "../iam/slack-chatops-policy";
 import { policyStatements as statusPolicy } from "../iam/status-policy";
 import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
+import { lambdaRole } from "./lambda-role";
 import { watchResources } from "./watch";
 
 export const SERVICE = "traffic-autopilot";
@@ -108,38 +109,15 @@ export function stackResources(
   return resources;
 }
 
-/** CloudFormation resources for the roles; every ARN string goes through Fn::Sub for pseudo parameters. */
+/** CloudFormation resources for the roles: one per function (lambda-role.ts). */
 export function roleResources(config: StageConfig): Record<string, unknown> {
   const resources: Record<string, unknown> = {};
   for (const role of functionRoles(config)) {
-    const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${SERVICE}-${config.stage}-${role.functionName}`;
-    const statements: PolicyStatement[] = [
-      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup}:*` },
-      ...role.statements,
-    ];
-    resources[role.logicalId] = {
-      Type: "AWS::IAM::Role",
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
-          ],
-        },
-        Policies: [
-          {
-            PolicyName: `${role.functionName}-least-privilege`,
-            PolicyDocument: { Version: "2012-10-17", Statement: statements.map(substitute) },
-          },
-        ],
-      },
-    };
+    resources[role.logicalId] = lambdaRole(
+      `${SERVICE}-${config.stage}-${role.functionName}`,
+      `${role.functionName}-least-privilege`,
+      role.statements,
+    );
   }
   return resources;
-}
-
-function substitute(statement: PolicyStatement): Record<string, unknown> {
-  const sub = (arn: string) => (arn.includes("${") ? { "Fn::Sub": arn } : arn);
-  const resource = Array.isArray(statement.Resource) ? statement.Resource.map(sub) : sub(statement.Resource);
-  return { ...statement, Resource: resource };
 }

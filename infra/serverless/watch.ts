@@ -4,6 +4,7 @@ import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue"
 import type { PolicyStatement } from "../iam/types";
 import { CLOUDFORMATION_ARN_CONTEXT } from "../iam/types";
 import { watchdogPolicy } from "../iam/watchdog-policy";
+import { lambdaRole } from "./lambda-role";
 
 /**
  * Watch the watcher: what the stack adds so that no failure of the automations goes unseen.
@@ -151,34 +152,12 @@ export function watchResources(config: StageConfig, roles: Record<string, unknow
   return resources;
 }
 
-/** The watchdog's role, shaped like every function role of resources.ts: its own log group first. */
+/** The watchdog's role: its own log group, its token parameter, the on-failure queue. */
 function watchdogRole(config: StageConfig, send: PolicyStatement): Record<string, unknown> {
-  const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName(config.stage, "watchdog")}`;
-  const statements: PolicyStatement[] = [
-    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup}:*` },
+  return lambdaRole(functionName(config.stage, "watchdog"), "watchdog-least-privilege", [
     ...watchdogPolicy(CLOUDFORMATION_ARN_CONTEXT(config.stage), { tokenParameter: watchdogToken(config) }),
     send,
-  ];
-  return {
-    Type: "AWS::IAM::Role",
-    Properties: {
-      AssumeRolePolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
-        ],
-      },
-      Policies: [
-        {
-          PolicyName: "watchdog-least-privilege",
-          PolicyDocument: {
-            Version: "2012-10-17",
-            Statement: statements.map((st) => ({ ...st, Resource: { "Fn::Sub": st.Resource } })),
-          },
-        },
-      ],
-    },
-  };
+  ]);
 }
 
 function addStatement(role: unknown, statement: PolicyStatement): void {
