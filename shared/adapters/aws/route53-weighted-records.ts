@@ -34,18 +34,10 @@ export function createRoute53WeightedRecords(
   return {
     async read(ref) {
       const found = new Map<string, WeightedRecord>();
-      let start: { name?: string; type?: string; identifier?: string } = { name: ref.name, type: ref.type };
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const out = await client.send(
-          new ListResourceRecordSetsCommand({
-            HostedZoneId: ref.hostedZoneId,
-            StartRecordName: start.name,
-            StartRecordType: start.type as never,
-            StartRecordIdentifier: start.identifier,
-          }),
-        );
+      const start = { name: ref.name, type: ref.type };
+      for await (const sets of recordSetPages(client, ref.hostedZoneId, start, MAX_PAGES)) {
         let passed = false;
-        for (const set of out.ResourceRecordSets ?? []) {
+        for (const set of sets) {
           if (normaliseDnsName(set.Name) !== ref.name || set.Type !== ref.type) {
             // Sets come in name order: once we are past our name there is nothing more to find.
             if (found.size > 0 || normaliseDnsName(set.Name) > ref.name) passed = true;
@@ -55,15 +47,7 @@ export function createRoute53WeightedRecords(
           // moto ignores StartRecordIdentifier, so a page can repeat records: key by SetIdentifier.
           found.set(set.SetIdentifier, toWeighted(set, ref));
         }
-        if (passed || !out.IsTruncated) break;
-        const next = {
-          name: out.NextRecordName,
-          type: out.NextRecordType,
-          identifier: out.NextRecordIdentifier,
-        };
-        if (next.name === start.name && next.type === start.type && next.identifier === start.identifier)
-          break;
-        start = next;
+        if (passed) break;
       }
       return [...found.values()];
     },
@@ -72,17 +56,8 @@ export function createRoute53WeightedRecords(
       const wanted = new Map(refs.map((ref) => [recordSetKey(ref), ref]));
       const found = new Map<string, Map<string, WeightedRecord>>();
       for (const key of wanted.keys()) found.set(key, new Map());
-      let start: { name?: string; type?: string; identifier?: string } = {};
-      for (let page = 0; page < MAX_ZONE_PAGES; page++) {
-        const out = await client.send(
-          new ListResourceRecordSetsCommand({
-            HostedZoneId: hostedZoneId,
-            StartRecordName: start.name,
-            StartRecordType: start.type as never,
-            StartRecordIdentifier: start.identifier,
-          }),
-        );
-        for (const set of out.ResourceRecordSets ?? []) {
+      for await (const sets of recordSetPages(client, hostedZoneId, {}, MAX_ZONE_PAGES)) {
+        for (const set of sets) {
           const key = recordSetKey({
             name: normaliseDnsName(set.Name),
             type: set.Type as RecordSetRef["type"],
@@ -92,15 +67,6 @@ export function createRoute53WeightedRecords(
           // moto ignores StartRecordIdentifier, so a page can repeat records: key by SetIdentifier.
           found.get(key)?.set(set.SetIdentifier, toWeighted(set, ref));
         }
-        if (!out.IsTruncated) break;
-        const next = {
-          name: out.NextRecordName,
-          type: out.NextRecordType,
-          identifier: out.NextRecordIdentifier,
-        };
-        if (next.name === start.name && next.type === start.type && next.identifier === start.identifier)
-          break;
-        start = next;
       }
       return new Map([...found].map(([key, records]) => [key, [...records.values()]]));
     },
@@ -190,4 +156,39 @@ function toRoute53(record: WeightedRecord, ref: RecordSetRef): ResourceRecordSet
       : {}),
     ...(record.healthCheckId ? { HealthCheckId: record.healthCheckId } : {}),
   };
+}
+
+interface ListingCursor {
+  name?: string;
+  type?: string;
+  identifier?: string;
+}
+
+/**
+ * The pages of a zone's record-set listing from `start`, at most `maxPages`. Ends with the listing, or
+ * when the next cursor repeats the last (moto ignores StartRecordIdentifier and would loop).
+ */
+async function* recordSetPages(
+  client: Route53Client,
+  hostedZoneId: string,
+  start: ListingCursor,
+  maxPages: number,
+): AsyncGenerator<ResourceRecordSet[]> {
+  let cursor = start;
+  for (let page = 0; page < maxPages; page++) {
+    const out = await client.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        StartRecordName: cursor.name,
+        StartRecordType: cursor.type as never,
+        StartRecordIdentifier: cursor.identifier,
+      }),
+    );
+    yield out.ResourceRecordSets ?? [];
+    if (!out.IsTruncated) return;
+    const next = { name: out.NextRecordName, type: out.NextRecordType, identifier: out.NextRecordIdentifier };
+    if (next.name === cursor.name && next.type === cursor.type && next.identifier === cursor.identifier)
+      return;
+    cursor = next;
+  }
 }
