@@ -12,6 +12,7 @@ import { functionDefinitions } from "../../../infra/serverless/functions";
 import { stackAlarms } from "../../../infra/serverless/watch";
 import { createSqsFailedEventQueue } from "../../../shared/adapters/aws/sqs-failed-event-queue";
 import { coldStart } from "../../../shared/bootstrap";
+import { compileStageConfig } from "../../../shared/config/compile-stage-config";
 import { failedEventsQueueName } from "../../../shared/runtime/failed-events-queue";
 import { redriveFailedEvents } from "../../../shared/workflows/redrive-failed-events";
 import { alarmNotification } from "../../watch/alarm-delivery";
@@ -36,8 +37,14 @@ export const watchdog = defineScene({
   async run(world) {
     const stage = world.config.stage;
     const functionName = `traffic-autopilot-${stage}-origin-balancer`;
-    const brokenFile = path.join(mkdtempSync(path.join(tmpdir(), "gameday-watchdog-")), `${stage}.yml`);
-    writeFileSync(brokenFile, `${readFileSync(world.configFile, "utf8")}\nunknownKeyPushedByHand: true\n`);
+    // What a function reads is the compiled stage config (JSON written at package time): a hand edit
+    // that drops a key every function needs breaks every cold start.
+    const brokenFile = path.join(mkdtempSync(path.join(tmpdir(), "gameday-watchdog-")), `${stage}.json`);
+    const compiled = JSON.parse(
+      compileStageConfig(readFileSync(world.configFile, "utf8"), world.configFile),
+    ) as { config: Record<string, unknown> };
+    delete compiled.config.region;
+    writeFileSync(brokenFile, JSON.stringify(compiled));
     const context = { getRemainingTimeInMillis: () => 60_000, functionName } as Context;
     // The real handler and cold start, reading the broken file as Lambda would after the push.
     const broken = createHandler(async () => {
