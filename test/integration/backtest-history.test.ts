@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,33 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putCloudFrontMetrics } from "../../sandbox/seed/balancer-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { readTrace } from "../../tools/backtest/run-backtest";
+import { runAutopilot as autopilot } from "../support/autopilot-cli";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 
 const hasMoto = motoOrSkip();
 const root = path.resolve(__dirname, "../..");
-
-/** `node bin/autopilot.cjs ...` with no AWS settings inherited: only the session file points anywhere. */
-function autopilot(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin/autopilot.cjs"), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 // The sandbox seeds the sale-spike trace's CloudFront series onto today's clock, ending now; this test
 // seeds a day of it the same way (the sandbox's own seeding function) and replays it with the CLI.

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,34 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../cli/doctor/run-doctor";
 import type { StageConfig } from "../../shared/config/stage-config";
 import { type CheckResult, doctorExitCode, renderResultLine } from "../../shared/domain/doctor/types";
+import { runAutopilot as autopilot } from "../support/autopilot-cli";
 import { type DoctorWorld, startDoctorWorld } from "../support/doctor-world";
 import { motoOrSkip } from "../support/moto";
 
 const hasMoto = motoOrSkip();
-const root = path.resolve(__dirname, "../..");
-
-/** The installed launcher, as an operator runs it (the CLI loads its commands as CommonJS). */
-function autopilot(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin/autopilot.cjs"), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Misconfiguration {
   name: string;
