@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
@@ -8,13 +7,11 @@ import { seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
 import { createRoute53Client, createSsmClient } from "../../shared/adapters/aws/clients";
+import { runAutopilot as autopilot } from "../support/autopilot-cli";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 
 const hasMoto = motoOrSkip();
-const root = path.resolve(__dirname, "../..");
 const PREFIX = "/traffic-autopilot/clitest";
-/** A CLI run that has not exited by then is killed and the test fails. */
-const RUN_TIMEOUT_MS = 45_000;
 
 /** The AWS SDK warns once per process on Node 20 (its support ends in 2027); that is not our output. */
 const ours = (stderr: string) =>
@@ -22,33 +19,6 @@ const ours = (stderr: string) =>
     /^\(node:\d+\) (Warning: )?NodeVersionSupportWarning[\s\S]*?https:\S+\n(\(Use `node --trace-warnings[^\n]*\n)?/m,
     "",
   );
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/autopilot.cjs ...` with no AWS settings inherited: only the session file points anywhere. */
-function autopilot(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin/autopilot.cjs"), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.skipIf(!hasMoto)("autopilot CLI against the local sandbox (moto + Slack sink)", () => {
   let moto: MotoServer;
