@@ -1,4 +1,9 @@
-import { CloudWatchClient, PutMetricAlarmCommand, type StateValue } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  type StateValue,
+} from "@aws-sdk/client-cloudwatch";
 import { setAlarmState } from "./canary-world";
 
 /** A CloudWatch client for seeding alarms in moto, in the stage's region (alarms are regional). */
@@ -58,6 +63,22 @@ export async function alarmsChangedAsNotified(
     const state = message?.NewStateValue;
     if (typeof name !== "string" || !alarmNames.includes(name)) continue;
     if (state !== "OK" && state !== "ALARM" && state !== "INSUFFICIENT_DATA") continue;
-    await putFleetAlarm(cloudwatch, name, state);
+    await changeAlarmState(cloudwatch, name, state);
   }
+}
+
+/**
+ * An existing alarm only changes state, as in CloudWatch; it is created when missing. Re-creating it would
+ * reset its state (PutMetricAlarm does), so two notifications handled at the same moment would each see
+ * the other's reset instead of the state they were notified of.
+ */
+async function changeAlarmState(
+  cloudwatch: CloudWatchClient,
+  name: string,
+  state: StateValue,
+): Promise<void> {
+  const { MetricAlarms } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+  const current = MetricAlarms?.[0];
+  if (current === undefined) return putFleetAlarm(cloudwatch, name, state);
+  if (current.StateValue !== state) await setAlarmState(cloudwatch, name, state, "notified");
 }

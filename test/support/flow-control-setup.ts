@@ -2,7 +2,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { FlowControlRuntime } from "../../functions/flow-control/deps";
 import { createHandler } from "../../functions/flow-control/handler";
-import { alarmsChangedAsNotified } from "../../sandbox/seed/fleet-alarms";
+import { alarmsChangedAsNotified, putFleetAlarm } from "../../sandbox/seed/fleet-alarms";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
 import { alarmTime, snsAlarm } from "./events";
@@ -53,6 +53,8 @@ export async function startFlowControlRig(
   });
   const ssmProxy = await startFaultProxy({ upstream: fleet.standIn.url, seed: 3 });
   const cloudwatch = new CloudWatchClient(world.direct());
+  // The alarm exists before any notification of it, as in an account: runs only change its state.
+  await putFleetAlarm(cloudwatch, "web-overload", "OK");
   const stage = `
 stage: test
 region: eu-west-1
