@@ -8,7 +8,7 @@ import { startFleetWorld } from "../sandbox/seed/fleet-world";
 import { HAPROXY_MISSING_MESSAGE, haproxyAvailable } from "../sandbox/servers/haproxy-instance";
 import { motoAvailable, startMoto } from "../sandbox/servers/moto-server";
 import { startSlackSink } from "../sandbox/servers/slack-sink";
-import type { FlowDecision } from "../shared/domain/flow-control/flow-control-decision";
+import type { FlowDecision } from "../shared/flow-control/domain/flow-control-decision";
 import { type CallCounter, startCallCounter } from "./call-counter";
 import { alarmNotification, scheduledEvent } from "./events";
 import { startLoad } from "./load-generator";

@@ -19,8 +19,8 @@ import { createSsmFleetCommands } from "../shared/adapters/aws/ssm-fleet-command
 import { createSsmOverrideStore } from "../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../shared/bootstrap";
 import { parseStageConfig, type StageConfig } from "../shared/config/stage-config";
+import { createSlackClient } from "../shared/runtime/bootstrap";
 import { createLogger, type Logger } from "../shared/runtime/logger";
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import type { BalancerPolicy } from "../../shared/domain/balancer/types";
+import type { BalancerPolicy } from "../../shared/origin-balancer/domain/types";
 import { REPO_ROOT, readSession } from "../invoke/session";
 import { UsageError } from "../invoke/types";
 import type { CliContext } from "./context";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
-import { doctorExitCode, renderResultLine } from "../../shared/domain/doctor/types";
+import { doctorExitCode, renderResultLine } from "../../shared/doctor/domain/types";
 import { type ConnectionOptions, withConnection } from "../connection";
 import { REPO_ROOT, readSession } from "../invoke/session";
 import { UsageError } from "../invoke/types";

@@ -1,5 +1,5 @@
 import { Argument, Command, Option } from "commander";
-import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
+import type { OverrideResponse } from "../../shared/overrides/apply-override";
 import type { ConnectionOptions } from "../connection";
 import { EXIT } from "../exit-codes";
 import type { ScheduledAutomation } from "../invoke/types";

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { StatusDocument } from "../../shared/domain/status/types";
+import type { StatusDocument } from "../../shared/status/domain/types";
 import { withConnection } from "../connection";
 import { EXIT } from "../exit-codes";
 import { renderPlans } from "../render/status";

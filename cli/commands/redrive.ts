@@ -8,7 +8,7 @@ import {
   DEFAULT_REDRIVE_MAX,
   type RedriveReport,
   redriveFailedEvents,
-} from "../../shared/workflows/redrive-failed-events";
+} from "../../shared/watchdog/redrive-failed-events";
 import { type ConnectionOptions, withConnection } from "../connection";
 import { EXIT } from "../exit-codes";
 import { readSession } from "../invoke/session";

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { StatusDocument } from "../../shared/domain/status/types";
+import type { StatusDocument } from "../../shared/status/domain/types";
 import { withConnection } from "../connection";
 import { renderStatus } from "../render/status";
 import { type CliContext, invoke, json } from "./context";

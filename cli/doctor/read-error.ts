@@ -1,4 +1,4 @@
-import type { ReadError } from "../../shared/domain/doctor/types";
+import type { ReadError } from "../../shared/doctor/domain/types";
 
 /** Runs one read; a failure becomes the check's ReadError (its name and message), never a crash. */
 export async function attempt<T>(read: () => Promise<T>): Promise<T | ReadError> {

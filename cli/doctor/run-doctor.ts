@@ -8,21 +8,21 @@ import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { WebClient } from "@slack/web-api";
 import { functionDefinitions } from "../../infra/serverless/functions";
 import type { StageConfig } from "../../shared/config/stage-config";
-import { checkCanaryRule, checkPair } from "../../shared/domain/doctor/alb-checks";
+import { checkCanaryRule, checkPair } from "../../shared/doctor/domain/alb-checks";
 import {
   checkDistributionMetrics,
   checkFleetAlarms,
   checkPoolRecords,
   checkSubscription,
-} from "../../shared/domain/doctor/aws-checks";
-import { checkDocument, checkFleet } from "../../shared/domain/doctor/fleet-checks";
+} from "../../shared/doctor/domain/aws-checks";
+import { checkDocument, checkFleet } from "../../shared/doctor/domain/fleet-checks";
 import {
   checkFunction,
   checkSlackChannel,
   checkSlackToken,
   type SlackObservation,
-} from "../../shared/domain/doctor/stack-checks";
-import { type CheckResult, isReadError } from "../../shared/domain/doctor/types";
+} from "../../shared/doctor/domain/stack-checks";
+import { type CheckResult, isReadError } from "../../shared/doctor/domain/types";
 import { attempt } from "./read-error";
 import * as net from "./read-network";
 import * as stack from "./read-stack";

@@ -1,7 +1,7 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import type { Context } from "aws-lambda";
 import { createLambdaClient } from "../../shared/adapters/aws/clients";
-import type { EventReplayer } from "../../shared/workflows/redrive-failed-events";
+import type { EventReplayer } from "../../shared/watchdog/redrive-failed-events";
 
 /**
  * Replays a failed event through the deployed function, synchronously, so the CLI learns whether it

@@ -1,6 +1,6 @@
-import type { OverrideAction } from "../../shared/domain/overrides/types";
-import { scopeText } from "../../shared/domain/status/overrides";
-import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
+import type { OverrideAction } from "../../shared/kernel/domain/override-types";
+import type { OverrideResponse } from "../../shared/overrides/apply-override";
+import { scopeText } from "../../shared/status/domain/overrides";
 import { inFlagWords } from "./flag-words";
 import { shortTime } from "./table";
 

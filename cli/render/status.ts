@@ -1,11 +1,11 @@
-import type { FailedEventsStatus } from "../../shared/domain/failed-events/invocation-record";
 import {
   failed,
   type OverridesStatus,
   type OverrideView,
   type PlanStatus,
   type StatusDocument,
-} from "../../shared/domain/status/types";
+} from "../../shared/status/domain/types";
+import type { FailedEventsStatus } from "../../shared/watchdog/domain/invocation-record";
 import { actionText } from "./override";
 import { section, shortTime, table } from "./table";
 

@@ -4,10 +4,15 @@ import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listen
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
-import type { CanarySectionConfig } from "../../shared/config/canary-config";
-import { readOnce } from "../../shared/workflows/obey-overrides";
-import type { CanaryDeps } from "../../shared/workflows/run-canaries";
+import type { CanarySectionConfig } from "../../shared/canary/config";
+import type { CanaryDeps } from "../../shared/canary/run-canaries";
+import { readOnce } from "../../shared/kernel/obey-overrides";
+import {
+  coldStart,
+  type FunctionRuntime,
+  invocationDeadline,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 
 export type CanaryRuntime = FunctionRuntime<CanarySectionConfig, CanaryDeps>;
 

@@ -1,19 +1,19 @@
 import type { Context } from "aws-lambda";
-import type { CanaryDecision } from "../../shared/domain/canary/canary-decision";
-import { createFunctionHandler } from "../../shared/runtime/function-handler";
+import type { CanaryDecision } from "../../shared/canary/domain/canary-decision";
 import {
   type CommandResponse,
   commandCanary,
   runCanaries,
   runForAlarms,
-} from "../../shared/workflows/run-canaries";
+} from "../../shared/canary/run-canaries";
+import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import { type CanaryRuntime, createCanaryRuntime } from "./deps";
 import { parseCanaryEvent } from "./events";
 
 /**
  * Canary: EventBridge schedule (advance), gate-alarm SNS notifications (evaluate now), or a command from
  * the override function -> read rule, gates and canary health -> decide -> one ModifyRule -> read back ->
- * record. Wiring only; the decision lives in shared/domain/canary.
+ * record. Wiring only; the decision lives in shared/canary/domain.
  */
 export function createHandler(runtime: () => Promise<CanaryRuntime>) {
   return createFunctionHandler({

@@ -4,10 +4,15 @@ import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-b
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
-import type { CertRotationConfig } from "../../shared/config/cert-rotation-config";
-import { readOnce } from "../../shared/workflows/obey-overrides";
-import type { CertRotationDeps } from "../../shared/workflows/rotate-certificates";
+import type { CertRotationConfig } from "../../shared/cert-rotation/config";
+import type { CertRotationDeps } from "../../shared/cert-rotation/rotate-certificates";
+import { readOnce } from "../../shared/kernel/obey-overrides";
+import {
+  coldStart,
+  type FunctionRuntime,
+  invocationDeadline,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 
 export type CertRotationRuntime = FunctionRuntime<CertRotationConfig, CertRotationDeps>;
 

@@ -1,13 +1,13 @@
 import type { Context } from "aws-lambda";
-import { parseCertRotationEvent } from "../../shared/runtime/acm-event";
+import { parseCertRotationEvent } from "../../shared/cert-rotation/acm-event";
+import { rotateCertificates } from "../../shared/cert-rotation/rotate-certificates";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { rotateCertificates } from "../../shared/workflows/rotate-certificates";
 import { type CertRotationRuntime, createCertRotationRuntime } from "./deps";
 
 /**
  * Certificate rotation: ACM events, the CloudTrail ImportCertificate record and a daily schedule all
  * run the same reconciliation of every blue/green ALB pair. Wiring only; the decision lives in
- * shared/domain/certificates.
+ * shared/cert-rotation/domain.
  */
 export function createHandler(runtime: () => Promise<CertRotationRuntime>) {
   return createFunctionHandler({

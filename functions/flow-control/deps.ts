@@ -4,10 +4,15 @@ import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inv
 import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
-import type { FlowControlConfig } from "../../shared/config/flow-control-config";
-import type { FlowControlDeps } from "../../shared/workflows/control-flow";
-import { readOnce } from "../../shared/workflows/obey-overrides";
+import type { FlowControlConfig } from "../../shared/flow-control/config";
+import type { FlowControlDeps } from "../../shared/flow-control/control-fleets";
+import { readOnce } from "../../shared/kernel/obey-overrides";
+import {
+  coldStart,
+  type FunctionRuntime,
+  invocationDeadline,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 
 export type FlowControlRuntime = FunctionRuntime<FlowControlConfig, FlowControlDeps>;
 

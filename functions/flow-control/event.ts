@@ -1,14 +1,14 @@
 import { z } from "zod";
-import type { Trigger } from "../../shared/domain/decision";
 import { InvalidEventError } from "../../shared/errors";
 import {
   type AlarmNotification,
   alarmTrigger,
   looksLikeSnsEvent,
   parseAlarmNotifications,
-} from "../../shared/runtime/alarm-notification";
+} from "../../shared/flow-control/alarm-notification";
+import type { AlarmInput } from "../../shared/flow-control/control-fleets";
+import type { Trigger } from "../../shared/kernel/domain/decision";
 import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
-import type { AlarmInput } from "../../shared/workflows/control-flow";
 
 /** What the flow-control function is invoked with: alarm notifications (SNS) or its converge schedule. */
 export type FlowControlEvent =

@@ -1,6 +1,6 @@
 import type { Context } from "aws-lambda";
+import { convergeFleets, handleAlarms } from "../../shared/flow-control/control-fleets";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { convergeFleets, handleAlarms } from "../../shared/workflows/control-flow";
 import { createFlowControlRuntime, type FlowControlRuntime } from "./deps";
 import { parseFlowControlEvent } from "./event";
 
@@ -9,7 +9,7 @@ import { parseFlowControlEvent } from "./event";
  * tagged HAProxy instance -> read each instance's flowctl answer -> record. The EventBridge schedule runs
  * the same function to apply held releases and converge instances that missed a command. One function for
  * both, with reserved concurrency 1: a single writer per fleet. Wiring only; decisions live in
- * shared/domain/flow-control.
+ * shared/flow-control/domain.
  */
 export function createHandler(runtime: () => Promise<FlowControlRuntime>) {
   return createFunctionHandler({

@@ -3,9 +3,14 @@ import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch
 import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { coldStart, type FunctionRuntime, invocationDeadline, requireSection } from "../../shared/bootstrap";
-import type { OriginBalancerConfig } from "../../shared/config/balancer-config";
-import type { BalancerDeps } from "../../shared/workflows/balance-origins";
+import type { BalancerDeps } from "../../shared/origin-balancer/balance-origins";
+import type { OriginBalancerConfig } from "../../shared/origin-balancer/config";
+import {
+  coldStart,
+  type FunctionRuntime,
+  invocationDeadline,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 
 export type OriginBalancerRuntime = FunctionRuntime<OriginBalancerConfig, BalancerDeps>;
 

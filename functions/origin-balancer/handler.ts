@@ -1,12 +1,12 @@
 import type { Context } from "aws-lambda";
+import { balanceOrigins } from "../../shared/origin-balancer/balance-origins";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
-import { balanceOrigins } from "../../shared/workflows/balance-origins";
 import { createOriginBalancerRuntime, type OriginBalancerRuntime } from "./deps";
 
 /**
  * Origin balancer: EventBridge schedule -> read CloudFront load and Route 53 weights -> decide ->
- * UPSERT changed weights -> record. Wiring only; the decision lives in shared/domain/balancer.
+ * UPSERT changed weights -> record. Wiring only; the decision lives in shared/origin-balancer/domain.
  */
 export function createHandler(runtime: () => Promise<OriginBalancerRuntime>) {
   return createFunctionHandler({

@@ -3,10 +3,10 @@ import { createLambdaInvoker } from "../../shared/adapters/aws/lambda-invoker";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createResponseUrlResponder } from "../../shared/adapters/http/slack-response-url";
-import { coldStart, type FunctionRuntime } from "../../shared/bootstrap";
 import type { StageConfig } from "../../shared/config/stage-config";
-import { responseUrlPolicy } from "../../shared/runtime/slack-interaction";
-import type { OverrideDeps } from "../../shared/workflows/override/apply-override";
+import type { OverrideDeps } from "../../shared/overrides/apply-override";
+import { coldStart, type FunctionRuntime } from "../../shared/runtime/bootstrap";
+import { responseUrlPolicy } from "../../shared/slack-chatops/slack-interaction";
 
 export type OverrideRuntime = FunctionRuntime<StageConfig, OverrideDeps>;
 

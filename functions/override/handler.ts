@@ -1,20 +1,20 @@
 import type { Context } from "aws-lambda";
 import { ConflictError, InvalidOverrideError } from "../../shared/errors";
+import { answerInSlack } from "../../shared/overrides/answer-in-slack";
+import { applyOverride, type Caller } from "../../shared/overrides/apply-override";
+import { type OverrideRequest, parseOverrideRequest } from "../../shared/overrides/override-request";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { type OverrideRequest, parseOverrideRequest } from "../../shared/runtime/override-request";
 import {
   isSlackOverrideEnvelope,
   type SlackOverrideEnvelope,
   slackOverrideEnvelopeSchema,
-} from "../../shared/runtime/slack-override-envelope";
-import { answerInSlack } from "../../shared/workflows/override/answer-in-slack";
-import { applyOverride, type Caller } from "../../shared/workflows/override/apply-override";
+} from "../../shared/slack-chatops/slack-override-envelope";
 import { createOverrideRuntime, type OverrideRuntime } from "./deps";
 
 /**
  * Override: an operator's manual invoke (`serverless invoke -f override --data '{...}'` or `autopilot
  * override ...`) -> validate -> store the override (or hand a canary command / rotation to that function)
- * -> record and post to Slack. Wiring only; see shared/workflows/override.
+ * -> record and post to Slack. Wiring only; see shared/overrides.
  */
 export function createHandler(runtime: () => Promise<OverrideRuntime>) {
   return createFunctionHandler({

@@ -3,10 +3,10 @@ import { createLambdaClient } from "../../shared/adapters/aws/clients";
 import { createLambdaOverrideDispatcher } from "../../shared/adapters/aws/lambda-override-dispatcher";
 import { createSsmReplayGuard } from "../../shared/adapters/aws/ssm-replay-guard";
 import { readSecret } from "../../shared/adapters/aws/ssm-state-store";
-import { coldStart, type FunctionRuntime, requireSection } from "../../shared/bootstrap";
-import type { SlackChatopsConfig } from "../../shared/config/slack-chatops-config";
-import { responseUrlPolicy } from "../../shared/runtime/slack-interaction";
-import type { SlackChatopsDeps } from "../../shared/workflows/slack-chatops/answer-slack";
+import { coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import type { SlackChatopsDeps } from "../../shared/slack-chatops/answer-slack";
+import type { SlackChatopsConfig } from "../../shared/slack-chatops/config";
+import { responseUrlPolicy } from "../../shared/slack-chatops/slack-interaction";
 import { SERVICE } from "../override/deps";
 
 export type SlackChatopsRuntime = FunctionRuntime<SlackChatopsConfig, SlackChatopsDeps>;

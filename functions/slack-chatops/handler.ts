@@ -1,14 +1,14 @@
 import { InvalidEventError } from "../../shared/errors";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { type FunctionUrlEvent, functionUrlEventSchema } from "../../shared/runtime/slack-interaction";
-import { answerSlack } from "../../shared/workflows/slack-chatops/answer-slack";
+import { answerSlack } from "../../shared/slack-chatops/answer-slack";
+import { type FunctionUrlEvent, functionUrlEventSchema } from "../../shared/slack-chatops/slack-interaction";
 import { createSlackChatopsRuntime, type SlackChatopsRuntime } from "./deps";
 
 /**
  * Slack ChatOps behind a Lambda function URL (auth NONE: Slack cannot sign with SigV4; every request is
  * verified with the app's signing secret instead): button clicks and `/autopilot ...` -> verify,
  * authorise, hand to the override function asynchronously, acknowledge. Wiring only; see
- * shared/workflows/slack-chatops.
+ * shared/slack-chatops.
  */
 export function createHandler(runtime: () => Promise<SlackChatopsRuntime>) {
   return createFunctionHandler({

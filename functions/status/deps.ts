@@ -14,11 +14,11 @@ import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-
 import { createSqsFailedEventQueue } from "../../shared/adapters/aws/sqs-failed-event-queue";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { coldStart, type FunctionRuntime, invocationDeadline } from "../../shared/bootstrap";
 import type { StageConfig } from "../../shared/config/stage-config";
 import type { FailedEventQueue } from "../../shared/ports/failed-event-queue";
+import { coldStart, type FunctionRuntime, invocationDeadline } from "../../shared/runtime/bootstrap";
 import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";
-import type { StatusDeps } from "../../shared/workflows/read-status";
+import type { StatusDeps } from "../../shared/status/read-status";
 
 /** The on-failure queue is optional: a stage without event-driven functions deploys none. */
 export type StatusRuntime = FunctionRuntime<StageConfig, StatusDeps & { failedEvents?: FailedEventQueue }>;
@@ -28,7 +28,7 @@ const RETURN_MARGIN_MS = 2_000;
 
 /**
  * Built once per cold start. Status reads every configured automation, so it gets every read adapter;
- * its role allows only their Describe/List/Get calls (infra/iam/status-policy.ts).
+ * its role allows only their Describe/List/Get calls (shared/status/iam-policy.ts).
  */
 export async function createStatusRuntime(): Promise<StatusRuntime> {
   const base = await coldStart("status");

@@ -1,13 +1,13 @@
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { withFailedEvents } from "../../shared/workflows/read-failed-events";
-import { readStatus } from "../../shared/workflows/read-status";
+import { readStatus } from "../../shared/status/read-status";
+import { withFailedEvents } from "../../shared/watchdog/read-failed-events";
 import { createStatusRuntime, type StatusRuntime } from "./deps";
 import { parseStatusRequest } from "./request";
 
 /**
  * Status: a manual invoke (`autopilot status`, `serverless invoke -f status`) -> validate the narrowing
  * -> read every automation's state through read-only ports -> one JSON document. Wiring only; see
- * shared/workflows/read-status.ts.
+ * shared/status/read-status.ts.
  */
 export function createHandler(runtime: () => Promise<StatusRuntime>) {
   return createFunctionHandler({

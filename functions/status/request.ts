@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { StatusQuery } from "../../shared/domain/status/types";
 import { InvalidEventError } from "../../shared/errors";
+import type { StatusQuery } from "../../shared/status/domain/types";
 
 /**
  * The status function's payload: `{}` for the whole stage, or one automation (and one of its targets).

@@ -1,4 +1,4 @@
-import type { PolicyStatement } from "../iam/types";
+import type { PolicyStatement } from "../../shared/kernel/iam-statements";
 
 /**
  * A function's own IAM role, the shape every role of the stack has: Lambda may assume it, the function may

@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { policyStatements as canaryPolicy } from "../../shared/canary/iam-policy";
+import { policyStatements as certRotationPolicy } from "../../shared/cert-rotation/iam-policy";
 import type { StageConfig } from "../../shared/config/stage-config";
 import { loadStageFile } from "../../shared/config/stage-file";
-import { policyStatements as canaryPolicy } from "../iam/canary-policy";
-import { policyStatements as certRotationPolicy } from "../iam/cert-rotation-policy";
-import { policyStatements as flowControlPolicy } from "../iam/flow-control-policy";
-import { policyStatements as originBalancerPolicy } from "../iam/origin-balancer-policy";
-import { policyStatements as overridePolicy } from "../iam/override-policy";
-import { policyStatements as slackChatopsPolicy } from "../iam/slack-chatops-policy";
-import { policyStatements as statusPolicy } from "../iam/status-policy";
-import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../iam/types";
+import { policyStatements as flowControlPolicy } from "../../shared/flow-control/iam-policy";
+import { CLOUDFORMATION_ARN_CONTEXT, type PolicyStatement } from "../../shared/kernel/iam-statements";
+import { policyStatements as originBalancerPolicy } from "../../shared/origin-balancer/iam-policy";
+import { policyStatements as overridePolicy } from "../../shared/overrides/iam-policy";
+import { policyStatements as slackChatopsPolicy } from "../../shared/slack-chatops/iam-policy";
+import { policyStatements as statusPolicy } from "../../shared/status/iam-policy";
 import { lambdaRole } from "./lambda-role";
 import { watchResources } from "./watch";
 

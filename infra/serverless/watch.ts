@@ -1,9 +1,9 @@
 import type { StageConfig } from "../../shared/config/stage-config";
+import type { PolicyStatement } from "../../shared/kernel/iam-statements";
+import { CLOUDFORMATION_ARN_CONTEXT } from "../../shared/kernel/iam-statements";
 import { METRIC_NAMESPACE, SLACK_UNAVAILABLE_METRIC } from "../../shared/runtime/emf";
 import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";
-import type { PolicyStatement } from "../iam/types";
-import { CLOUDFORMATION_ARN_CONTEXT } from "../iam/types";
-import { watchdogPolicy } from "../iam/watchdog-policy";
+import { watchdogPolicy } from "../../shared/watchdog/iam-policy";
 import { lambdaRole } from "./lambda-role";
 
 /**

@@ -15,8 +15,8 @@ import { createOverrideRuntime } from "../../functions/override/deps";
 import { createHandler as overrideHandler } from "../../functions/override/handler";
 import { createSlackChatopsRuntime } from "../../functions/slack-chatops/deps";
 import { createHandler as slackChatopsHandler } from "../../functions/slack-chatops/handler";
-import type { FunctionRuntime } from "../../shared/bootstrap";
 import type { OverrideDispatcher } from "../../shared/ports/slack-chatops";
+import type { FunctionRuntime } from "../../shared/runtime/bootstrap";
 import type { Handlers, Invoke } from "./world-types";
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

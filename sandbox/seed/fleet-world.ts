@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import type { FleetTag } from "../../shared/domain/flow-control/types";
+import type { FleetTag } from "../../shared/flow-control/domain/types";
 import { type LocalInstance, type RunCommandStandIn, startRunCommandStandIn } from "../run-command/server";
 import { type HaproxyInstance, repoRoot, startHaproxyInstance } from "../servers/haproxy-instance";
 

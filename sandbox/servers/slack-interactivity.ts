@@ -1,4 +1,4 @@
-import { slackSignature } from "../../shared/runtime/slack-signature";
+import { slackSignature } from "../../shared/slack-chatops/slack-signature";
 
 /** A request to the slack-chatops function URL, as Lambda hands it over (payload format 2.0). */
 export interface FunctionUrlRequest {

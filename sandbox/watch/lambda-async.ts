@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { ASYNC_INVOKE } from "../../infra/serverless/watch";
-import type { InvocationRecord } from "../../shared/domain/failed-events/invocation-record";
+import type { InvocationRecord } from "../../shared/watchdog/domain/invocation-record";
 
 /**
  * What Lambda does with an asynchronous invocation (moto runs no async retries): the handler is run up
  * to 1 + MaximumRetryAttempts times (the stack's setting); a run that throws is retried; after the last
- * failure the invocation record (shape: shared/domain/failed-events/invocation-record.ts, from the AWS
+ * failure the invocation record (shape: shared/watchdog/domain/invocation-record.ts, from the AWS
  * Lambda guide) is sent to the on-failure SQS queue as the message body, as the destination does.
  */
 export async function invokeAsynchronously(options: {

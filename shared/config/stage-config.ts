@@ -1,14 +1,14 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { canarySectionSchema } from "../canary/config";
+import { certRotationSchema } from "../cert-rotation/config";
 import { InvalidConfigError } from "../errors";
-import { originBalancerSchema } from "./balancer-config";
-import { canarySectionSchema } from "./canary-config";
-import { certRotationSchema } from "./cert-rotation-config";
+import { flowControlSchema } from "../flow-control/config";
+import { originBalancerSchema } from "../origin-balancer/config";
+import { overridesSchema } from "../overrides/config";
+import { slackChatopsSchema } from "../slack-chatops/config";
 import { ssmParameterNameSchema } from "./common";
 import { problemLines } from "./config-problems";
-import { flowControlSchema } from "./flow-control-config";
-import { overridesSchema } from "./overrides-config";
-import { slackChatopsSchema } from "./slack-chatops-config";
 import { stageIdentityProblems } from "./stage-identity";
 
 const slackSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { AlarmObservation } from "../domain/canary/types";
+import type { AlarmObservation } from "../canary/domain/types";
 
 /** CloudWatch alarms' current states (metric and composite alarms). */
 export interface AlarmStates {

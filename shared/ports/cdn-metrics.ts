@@ -1,4 +1,4 @@
-import type { DistributionSeries } from "../domain/balancer/cache-miss-load";
+import type { DistributionSeries } from "../origin-balancer/domain/cache-miss-load";
 
 /** A CloudWatch metric that counts what one origin really serves (e.g. AWS/ApplicationELB RequestCount Sum). */
 export interface ObservedMetricSpec {

@@ -1,4 +1,4 @@
-import type { CertificateFacts } from "../domain/certificates/types";
+import type { CertificateFacts } from "../cert-rotation/domain/types";
 
 export interface CertificateSummary {
   arn: string;

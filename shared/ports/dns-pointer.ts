@@ -1,4 +1,4 @@
-import type { DnsRecordFacts } from "../domain/certificates/types";
+import type { DnsRecordFacts } from "../cert-rotation/domain/types";
 
 /** The DNS name that sends devices to one ALB of a pair: simple (non-weighted) records only. */
 export interface DnsPointerRef {

@@ -1,4 +1,4 @@
-import type { InvocationObservation } from "../domain/flow-control/invocation-result";
+import type { InvocationObservation } from "../flow-control/domain/invocation-result";
 
 export interface FleetCommandRequest {
   instanceIds: readonly string[];

@@ -1,4 +1,4 @@
-import type { FleetTag } from "../domain/flow-control/types";
+import type { FleetTag } from "../flow-control/domain/types";
 
 export interface FleetInstance {
   instanceId: string;

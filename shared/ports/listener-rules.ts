@@ -1,4 +1,4 @@
-import type { ForwardWeights } from "../domain/canary/split";
+import type { ForwardWeights } from "../canary/domain/split";
 
 /** The ALB forward action a canary steers: a listener rule, or a listener's default action. */
 export type ForwardRef =

@@ -1,4 +1,4 @@
-import type { BalancerFacts, ListenerFacts } from "../domain/certificates/types";
+import type { BalancerFacts, ListenerFacts } from "../cert-rotation/domain/types";
 
 /** Application Load Balancers, as far as the certificate rotation needs them (ELBv2 in AWS). */
 export interface LoadBalancers {

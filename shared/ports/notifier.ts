@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../domain/messages/chat-message";
+import type { ChatMessage } from "../kernel/domain/chat-message";
 
 export type NotifyResult = { ok: true; ts: string } | { ok: false; error: string };
 

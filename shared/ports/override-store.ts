@@ -1,4 +1,4 @@
-import type { OverridableAutomation, StoredOverride } from "../domain/overrides/types";
+import type { OverridableAutomation, StoredOverride } from "../kernel/domain/override-types";
 import type { StoredValue } from "./state-store";
 
 /** What every automation needs: all overrides in one read per run (an unreadable store is not "none"). */

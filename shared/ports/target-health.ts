@@ -1,4 +1,4 @@
-import type { HealthObservation } from "../domain/canary/types";
+import type { HealthObservation } from "../canary/domain/types";
 
 /** The health of one target group's registered targets, as the load balancer sees it. */
 export interface TargetHealth {

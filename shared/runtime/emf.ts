@@ -1,4 +1,4 @@
-import type { Decision } from "../domain/decision";
+import type { Decision } from "../kernel/domain/decision";
 
 export const METRIC_NAMESPACE = "TrafficAutopilot";
 

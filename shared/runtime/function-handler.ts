@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { ColdStart } from "../bootstrap";
-import { chatMessage } from "../domain/messages/chat-message";
+import { chatMessage } from "../kernel/domain/chat-message";
+import type { ColdStart } from "./bootstrap";
 import { slackUnavailableMetric } from "./emf";
 import { errorAlert } from "./error-alert";
 import { createLogger } from "./logger";

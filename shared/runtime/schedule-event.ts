@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Trigger } from "../domain/decision";
 import { InvalidEventError } from "../errors";
+import type { Trigger } from "../kernel/domain/decision";
 
 /** EventBridge "Scheduled Event" as AWS delivers it to a Lambda target. */
 const scheduledEventSchema = z.object({

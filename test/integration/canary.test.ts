@@ -31,9 +31,9 @@ import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
+import type { CanaryDecision } from "../../shared/canary/domain/canary-decision";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import type { CanaryDecision } from "../../shared/domain/canary/canary-decision";
+import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import { rejectedWith } from "../support/events";
 import { motoClientOptions, motoOrSkip } from "../support/moto";

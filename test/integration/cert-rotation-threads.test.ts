@@ -17,11 +17,11 @@ import {
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { approvePlan, type StoredPlan } from "../../shared/domain/certificates/rotation-plan";
-import type { IncidentThread } from "../../shared/domain/incidents/incident";
+import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
+import { planKey } from "../../shared/cert-rotation/rotate-certificates";
+import type { IncidentThread } from "../../shared/kernel/domain/incident";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
-import { planKey } from "../../shared/workflows/rotate-certificates";
 import { createTestCertificate } from "../support/certificates";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 import { certRotationRuntime, sinkSlackClient } from "../support/runtimes";

@@ -27,13 +27,13 @@ import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-ali
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
+import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
+import { planKey } from "../../shared/cert-rotation/rotate-certificates";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import { approvePlan, type StoredPlan } from "../../shared/domain/certificates/rotation-plan";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
+import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
-import { planKey } from "../../shared/workflows/rotate-certificates";
 import { createTestCertificate } from "../support/certificates";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 

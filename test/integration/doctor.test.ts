@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDoctor } from "../../cli/doctor/run-doctor";
 import type { StageConfig } from "../../shared/config/stage-config";
-import { type CheckResult, doctorExitCode, renderResultLine } from "../../shared/domain/doctor/types";
+import { type CheckResult, doctorExitCode, renderResultLine } from "../../shared/doctor/domain/types";
 import { runAutopilot as autopilot } from "../support/autopilot-cli";
 import { type DoctorWorld, startDoctorWorld } from "../support/doctor-world";
 import { motoOrSkip } from "../support/moto";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
+import type { FlowDecision } from "../../shared/flow-control/domain/flow-control-decision";
 import {
   eventFixture,
   snsAlarm as notification,

@@ -4,7 +4,7 @@ import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { buttonClickBody, signedRequest, slashCommandBody } from "../../sandbox/servers/slack-interactivity";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import type { StoredWeightPlan } from "../../shared/domain/balancer/weight-plan";
+import type { StoredWeightPlan } from "../../shared/origin-balancer/domain/pending-weight-plan";
 import { balancerStage, PREFIX, startBalancerWorld } from "../support/balancer-world";
 import { motoOrSkip } from "../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../support/moto-state";

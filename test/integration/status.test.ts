@@ -24,10 +24,10 @@ import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import type { StoredOverride } from "../../shared/domain/overrides/types";
-import type { StatusDocument } from "../../shared/domain/status/types";
+import type { StoredOverride } from "../../shared/kernel/domain/override-types";
 import type { StateStore } from "../../shared/ports/state-store";
 import { createLogger } from "../../shared/runtime/logger";
+import type { StatusDocument } from "../../shared/status/domain/types";
 import { createTestCertificate } from "../support/certificates";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 

@@ -7,7 +7,7 @@ import {
   createRoute53Client,
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
-import type { BalancerDecision } from "../../shared/domain/balancer/balancer-decision";
+import type { BalancerDecision } from "../../shared/origin-balancer/domain/balancer-decision";
 import { scheduledEvent } from "./events";
 import type { FaultWorld } from "./fault-setup";
 import { balancerRuntime, handlerFor } from "./runtimes";

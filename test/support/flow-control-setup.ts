@@ -4,7 +4,7 @@ import type { FlowControlRuntime } from "../../functions/flow-control/deps";
 import { createHandler } from "../../functions/flow-control/handler";
 import { alarmsChangedAsNotified, putFleetAlarm } from "../../sandbox/seed/fleet-alarms";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
-import type { FlowDecision } from "../../shared/domain/flow-control/flow-control-decision";
+import type { FlowDecision } from "../../shared/flow-control/domain/flow-control-decision";
 import { alarmTime, snsAlarm } from "./events";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy";
 import type { FaultWorld } from "./fault-setup";

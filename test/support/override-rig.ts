@@ -7,9 +7,9 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import type { StageConfig } from "../../shared/config/stage-config";
+import type { OverrideResponse } from "../../shared/overrides/apply-override";
 import type { AutomationInvoker } from "../../shared/ports/automation-invoker";
 import { createLogger } from "../../shared/runtime/logger";
-import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
 
 /**
  * The real override handler on a stage, at a clock, with the sibling functions it hands work to given

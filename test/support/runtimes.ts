@@ -29,8 +29,8 @@ import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-comm
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { type ColdStart, createSlackClient, requireSection } from "../../shared/bootstrap";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
+import { type ColdStart, createSlackClient, requireSection } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 
 /** A Lambda context with a minute left: deadlines in tests come from `deadlineMs` instead. */

@@ -7,7 +7,7 @@ import {
   looksLikeSnsEvent,
   NotAnAlarmNotificationError,
   parseAlarmNotifications,
-} from "../../shared/runtime/alarm-notification";
+} from "../../shared/flow-control/alarm-notification";
 
 type SnsEvent = { Records: { Sns: { Message: string } }[] };
 const fixture = (name: string): SnsEvent =>

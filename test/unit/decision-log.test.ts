@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { boundedForLog, DECISION_LOG_BUDGET_BYTES } from "../../shared/domain/decision-log";
-import { unknownAlarmDecision } from "../../shared/domain/flow-control/flow-control-decision";
+import { unknownAlarmDecision } from "../../shared/flow-control/domain/flow-control-decision";
+import { boundedForLog, DECISION_LOG_BUDGET_BYTES } from "../../shared/kernel/domain/decision-log";
+import { recordDecision } from "../../shared/kernel/record-decision";
 import { createLogger } from "../../shared/runtime/logger";
-import { recordDecision } from "../../shared/workflows/record-decision";
 
 const AT = "2026-11-02T20:30:00.000Z";
 /** CloudWatch Logs takes at most 256 KB per event. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkPair } from "../../shared/domain/doctor/alb-checks";
-import { checkPoolRecords, checkSubscription } from "../../shared/domain/doctor/aws-checks";
-import { checkFleet } from "../../shared/domain/doctor/fleet-checks";
-import { checkSlackChannel } from "../../shared/domain/doctor/stack-checks";
-import { type CheckResult, doctorExitCode, renderResultLine } from "../../shared/domain/doctor/types";
+import { checkPair } from "../../shared/doctor/domain/alb-checks";
+import { checkPoolRecords, checkSubscription } from "../../shared/doctor/domain/aws-checks";
+import { checkFleet } from "../../shared/doctor/domain/fleet-checks";
+import { checkSlackChannel } from "../../shared/doctor/domain/stack-checks";
+import { type CheckResult, doctorExitCode, renderResultLine } from "../../shared/doctor/domain/types";
 
 const result = (status: CheckResult["status"]): CheckResult => ({
   check: "x",

@@ -1,26 +1,26 @@
 import { describe, expect, it } from "vitest";
-import type { BalancerDecision } from "../../shared/domain/balancer/balancer-decision";
-import { canaryDecision } from "../../shared/domain/canary/canary-decision";
-import { planCanaryStep } from "../../shared/domain/canary/plan-canary-step";
-import { splitForStep } from "../../shared/domain/canary/split";
-import type { CanaryRecord, CanarySpec } from "../../shared/domain/canary/types";
-import { certDecision } from "../../shared/domain/certificates/cert-decision";
-import { planRotation } from "../../shared/domain/certificates/plan-rotation";
-import type { Decision } from "../../shared/domain/decision";
-import { flowDecision, unknownAlarmDecision } from "../../shared/domain/flow-control/flow-control-decision";
-import { CLOSED, OPEN } from "../../shared/domain/flow-control/intent";
-import { renderBalancerMessage } from "../../shared/domain/messages/balancer-message";
+import { canaryDecision } from "../../shared/canary/domain/canary-decision";
 import {
   renderCanaryCommandNote,
   renderCanaryHeadline,
   renderCanaryMessage,
-} from "../../shared/domain/messages/canary-message";
-import { renderCertRotationMessage } from "../../shared/domain/messages/cert-rotation-message";
-import { type ChatMessage, chatMessage, escapeMrkdwn } from "../../shared/domain/messages/chat-message";
-import { renderFlowControlMessage } from "../../shared/domain/messages/flow-control-message";
-import { renderIncidentNote, renderIncidentRoot } from "../../shared/domain/messages/incident-message";
-import { renderOverrideMessage } from "../../shared/domain/messages/override-message";
-import type { StoredOverride } from "../../shared/domain/overrides/types";
+} from "../../shared/canary/domain/canary-message";
+import { planCanaryStep } from "../../shared/canary/domain/plan-canary-step";
+import { splitForStep } from "../../shared/canary/domain/split";
+import type { CanaryRecord, CanarySpec } from "../../shared/canary/domain/types";
+import { certDecision } from "../../shared/cert-rotation/domain/cert-decision";
+import { renderCertRotationMessage } from "../../shared/cert-rotation/domain/cert-rotation-message";
+import { planRotation } from "../../shared/cert-rotation/domain/plan-rotation";
+import { flowDecision, unknownAlarmDecision } from "../../shared/flow-control/domain/flow-control-decision";
+import { renderFlowControlMessage } from "../../shared/flow-control/domain/flow-control-message";
+import { CLOSED, OPEN } from "../../shared/flow-control/domain/intent";
+import { type ChatMessage, chatMessage, escapeMrkdwn } from "../../shared/kernel/domain/chat-message";
+import type { Decision } from "../../shared/kernel/domain/decision";
+import { renderIncidentNote, renderIncidentRoot } from "../../shared/kernel/domain/incident-message";
+import type { StoredOverride } from "../../shared/kernel/domain/override-types";
+import type { BalancerDecision } from "../../shared/origin-balancer/domain/balancer-decision";
+import { renderBalancerMessage } from "../../shared/origin-balancer/domain/balancer-message";
+import { renderOverrideMessage } from "../../shared/overrides/domain/override-message";
 import { cert, healthyPair, input, NOW } from "./certificates/builders";
 
 /** Text from events, operators and certificates that Slack would otherwise read as mentions and a link. */

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
-import type { BalancerPolicy } from "../../shared/domain/balancer/types";
 import { InvalidConfigError } from "../../shared/errors";
+import type { BalancerPolicy } from "../../shared/origin-balancer/domain/types";
 import {
   compareAll,
   type PolicyName,

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { BalancerPolicy } from "../../shared/domain/balancer/types";
+import type { BalancerPolicy } from "../../shared/origin-balancer/domain/types";
 import { biasTrace } from "./bias-trace";
 import { type BalancerPolicyKnobs, DEFAULT_SIMULATION_OPTIONS, twoOriginPolicy } from "./defaults";
 import { runBacktest } from "./run-backtest";

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { InvalidConfigError } from "../../shared/errors";
 import {
   balancerPolicySchema,
   DEFAULT_TARGET_UTILISATION,
   metricsSchema,
-} from "../../shared/config/balancer-config";
-import type { BalancerPolicy, OriginSpec } from "../../shared/domain/balancer/types";
-import { InvalidConfigError } from "../../shared/errors";
+} from "../../shared/origin-balancer/config";
+import type { BalancerPolicy, OriginSpec } from "../../shared/origin-balancer/domain/types";
 
 /** Every knob of the balancing policy except the origins it balances. */
 export type BalancerPolicyKnobs = Omit<BalancerPolicy, "origins">;

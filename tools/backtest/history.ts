@@ -1,4 +1,4 @@
-import { cacheMissLoad, minutesBetween } from "../../shared/domain/balancer/cache-miss-load";
+import { cacheMissLoad, minutesBetween } from "../../shared/origin-balancer/domain/cache-miss-load";
 import type { CdnMetrics, PoolSeries } from "../../shared/ports/cdn-metrics";
 
 /** CloudFront's 1-minute datapoints are kept 15 days; the newest day may be partial: 14 whole days. */

@@ -6,7 +6,10 @@ import { FLAP_WINDOW_MINUTES } from "./simulate";
  */
 export function glossary(primary: string, seedInterval: number): [term: string, definition: string][] {
   return [
-    ["autopilot", "this project's balancer policy (shared/domain/balancer), as configured for the stage"],
+    [
+      "autopilot",
+      "this project's balancer policy (shared/origin-balancer/domain), as configured for the stage",
+    ],
     [
       "seed",
       `the original production rule, the baseline: every ${seedInterval} min, the mean load of the last 10 complete minutes; above capacity ${primary} gets capacity / mean, the elastic origin the rest`,

@@ -1,4 +1,4 @@
-import { weightsToShares } from "../../shared/domain/balancer/weights";
+import { weightsToShares } from "../../shared/origin-balancer/domain/weights";
 import { type PolicyRun, type SimulationSettings, sideBySideCells } from "./compare";
 import { focusWindow, glossary } from "./report-glossary";
 import { SEED_INTERVAL_MINUTES } from "./seed-policy";

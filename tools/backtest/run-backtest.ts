@@ -1,4 +1,4 @@
-import type { BalancerPolicy } from "../../shared/domain/balancer/types";
+import type { BalancerPolicy } from "../../shared/origin-balancer/domain/types";
 import { type SimulationResult, type SimulationSummary, simulate } from "./simulate";
 import { parseTrace, type TraceMinute } from "./trace";
 

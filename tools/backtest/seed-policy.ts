@@ -1,5 +1,5 @@
-import type { LoadSample, Weights } from "../../shared/domain/balancer/types";
-import { sharesToWeights } from "../../shared/domain/balancer/weights";
+import type { LoadSample, Weights } from "../../shared/origin-balancer/domain/types";
+import { sharesToWeights } from "../../shared/origin-balancer/domain/weights";
 
 /**
  * The original production rule, kept exactly as it ran, as the baseline every backtest compares with:

@@ -1,16 +1,21 @@
-import { cacheMissLoad } from "../../shared/domain/balancer/cache-miss-load";
+import { cacheMissLoad } from "../../shared/origin-balancer/domain/cache-miss-load";
 import {
   type CalibrationState,
   calibrate,
   calibratedSamples,
   DEFAULT_CALIBRATION_POLICY,
   type ObservedMinute,
-} from "../../shared/domain/balancer/calibration";
-import { isFlap } from "../../shared/domain/balancer/flap";
-import { planWeights } from "../../shared/domain/balancer/plan-weights";
-import type { BalancerPolicy, BalancerState, LoadSample, Weights } from "../../shared/domain/balancer/types";
-import { EMPTY_BALANCER_STATE } from "../../shared/domain/balancer/types";
-import { sameWeights, sharesToWeights, weightsToShares } from "../../shared/domain/balancer/weights";
+} from "../../shared/origin-balancer/domain/calibration";
+import { isFlap } from "../../shared/origin-balancer/domain/flap";
+import { planWeights } from "../../shared/origin-balancer/domain/plan-weights";
+import type {
+  BalancerPolicy,
+  BalancerState,
+  LoadSample,
+  Weights,
+} from "../../shared/origin-balancer/domain/types";
+import { EMPTY_BALANCER_STATE } from "../../shared/origin-balancer/domain/types";
+import { sameWeights, sharesToWeights, weightsToShares } from "../../shared/origin-balancer/domain/weights";
 import { SEED_INTERVAL_MINUTES, SEED_WINDOW_MINUTES, seedWeights } from "./seed-policy";
 import { type TraceMinute, traceSeries } from "./trace";
 
@@ -26,7 +31,7 @@ import { type TraceMinute, traceSeries } from "./trace";
  * - `autopilot-observed` also reads the primary's observed load metric, as the simulator's own DNS model
  *   produces it: origin_requests x the primary's real share that minute (the ramp above, so TTL lag
  *   included), visible with the same metric delay; never the trace's ground truth directly. It calibrates
- *   the formula with it (shared/domain/balancer/calibration.ts), settling for 60 s + TTL + delay.
+ *   the formula with it (shared/origin-balancer/domain/calibration.ts), settling for 60 s + TTL + delay.
  */
 export interface SimulationOptions {
   policyName: "autopilot" | "autopilot-observed" | "seed";

@@ -1,4 +1,4 @@
-import type { DistributionSeries } from "../../shared/domain/balancer/cache-miss-load";
+import type { DistributionSeries } from "../../shared/origin-balancer/domain/cache-miss-load";
 
 /** One minute of a backtest trace (format: test/fixtures/traces/README.md). */
 export interface TraceMinute {

@@ -1,6 +1,6 @@
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
-import type { PoolConfig } from "../../../shared/config/balancer-config";
-import type { BalancerDecision } from "../../../shared/domain/balancer/balancer-decision";
+import type { PoolConfig } from "../../../shared/origin-balancer/config";
+import type { BalancerDecision } from "../../../shared/origin-balancer/domain/balancer-decision";
 import { scheduledEvent } from "../events";
 import type { World } from "../world-types";
 

@@ -1,8 +1,8 @@
 import { DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { z } from "zod";
-import type { CanarySectionConfig } from "../../../shared/config/canary-config";
+import type { CanarySectionConfig } from "../../../shared/canary/config";
+import type { CanaryDecision } from "../../../shared/canary/domain/canary-decision";
 import type { StageConfig } from "../../../shared/config/stage-config";
-import type { CanaryDecision } from "../../../shared/domain/canary/canary-decision";
 import { setAlarmState } from "../../seed/canary-world";
 import { alarmEvent, scheduledEvent } from "../events";
 import type { World } from "../world-types";

@@ -4,7 +4,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { z } from "zod";
-import type { Decision } from "../../../shared/domain/decision";
+import type { Decision } from "../../../shared/kernel/domain/decision";
 import { importCertificate, type SeededBalancer } from "../../seed/cert-world";
 import { createTestCertificate } from "../../seed/test-certificates";
 import { importCertificateEvent } from "../events";

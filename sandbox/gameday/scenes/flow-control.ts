@@ -1,7 +1,7 @@
 import type { StateValue } from "@aws-sdk/client-cloudwatch";
 import { z } from "zod";
 import type { StageConfig } from "../../../shared/config/stage-config";
-import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
+import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
 import { setAlarmState } from "../../seed/canary-world";
 import { httpGet } from "../../servers/haproxy-instance";
 import { messageEvidence } from "../emoji";

@@ -3,11 +3,11 @@ import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from "
 import { z } from "zod";
 import { createSsmOverrideStore } from "../../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
-import type { BalancerDecision } from "../../../shared/domain/balancer/balancer-decision";
-import type { StoredWeightPlan } from "../../../shared/domain/balancer/weight-plan";
-import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
-import { BUTTON_ACTIONS } from "../../../shared/domain/slack/buttons";
-import { planKey } from "../../../shared/workflows/balancer-plans";
+import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
+import { BUTTON_ACTIONS } from "../../../shared/kernel/domain/buttons";
+import type { BalancerDecision } from "../../../shared/origin-balancer/domain/balancer-decision";
+import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
+import { planKey } from "../../../shared/origin-balancer/pending-plans";
 import { setAlarmState } from "../../seed/canary-world";
 import { buttonClickBody, signedRequest, slashCommandBody } from "../../servers/slack-interactivity";
 import { alarmEvent, scheduledEvent } from "../events";

@@ -6,8 +6,8 @@ import {
   ListTagsForCertificateCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-acm";
-import { certificateNames } from "../../domain/certificates/hostnames";
-import type { CertificateFacts } from "../../domain/certificates/types";
+import { certificateNames } from "../../cert-rotation/domain/hostnames";
+import type { CertificateFacts } from "../../cert-rotation/domain/types";
 import type { CertificateSummary, Certificates } from "../../ports/certificates";
 import { retryTransient } from "./retry";
 

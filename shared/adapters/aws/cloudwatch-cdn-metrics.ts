@@ -3,7 +3,7 @@ import {
   GetMetricDataCommand,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
-import type { DistributionSeries } from "../../domain/balancer/cache-miss-load";
+import type { DistributionSeries } from "../../origin-balancer/domain/cache-miss-load";
 import type { CdnMetrics, PoolSeries, PoolSeriesRequest } from "../../ports/cdn-metrics";
 import { planMetricCalls } from "./metric-call-plan";
 

@@ -1,5 +1,5 @@
 import { DescribeInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import type { FleetTag } from "../../domain/flow-control/types";
+import type { FleetTag } from "../../flow-control/domain/types";
 import type { FleetInstance, FleetInventory } from "../../ports/fleet-inventory";
 import { retryTransient } from "./retry";
 

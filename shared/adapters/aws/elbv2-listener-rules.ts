@@ -6,7 +6,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { type ForwardWeights, sameStickiness } from "../../domain/canary/split";
+import { type ForwardWeights, sameStickiness } from "../../canary/domain/split";
 import { AwsCallError, ConflictError } from "../../errors";
 import type { ForwardRef, ListenerRules } from "../../ports/listener-rules";
 import { retryTransient } from "./retry";

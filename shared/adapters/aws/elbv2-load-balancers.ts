@@ -9,7 +9,7 @@ import {
   LoadBalancerNotFoundException,
   ModifyListenerCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { BalancerFacts, ListenerFacts } from "../../domain/certificates/types";
+import type { BalancerFacts, ListenerFacts } from "../../cert-rotation/domain/types";
 import type { LoadBalancers } from "../../ports/load-balancers";
 import { retryTransient } from "./retry";
 

@@ -4,7 +4,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from "@aws-sdk/client-route-53";
-import type { DnsRecordFacts } from "../../domain/certificates/types";
+import type { DnsRecordFacts } from "../../cert-rotation/domain/types";
 import { AwsCallError } from "../../errors";
 import type { DnsPointer } from "../../ports/dns-pointer";
 import { retryTransient } from "./retry";

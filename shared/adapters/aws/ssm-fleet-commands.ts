@@ -5,8 +5,8 @@ import {
   SendCommandCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
-import { type InvocationObservation, isFinished } from "../../domain/flow-control/invocation-result";
 import { AwsCallError, describeError } from "../../errors";
+import { type InvocationObservation, isFinished } from "../../flow-control/domain/invocation-result";
 import type { FleetCommandRequest, FleetCommands, SendResult, SentCommand } from "../../ports/fleet-commands";
 import { retryTransient } from "./retry";
 

@@ -1,7 +1,7 @@
 import { GetParametersByPathCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { overrideKey } from "../../domain/overrides/keys";
-import type { StoredOverride } from "../../domain/overrides/types";
 import { AwsCallError } from "../../errors";
+import { overrideKey } from "../../kernel/domain/override-keys";
+import type { StoredOverride } from "../../kernel/domain/override-types";
 import type { OverrideStore } from "../../ports/override-store";
 import type { StateStore } from "../../ports/state-store";
 

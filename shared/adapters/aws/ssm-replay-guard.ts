@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import type { ReplayGuard } from "../../ports/slack-chatops";
 import type { Logger } from "../../runtime/logger";
-import { SLACK_TIMESTAMP_WINDOW_SECONDS } from "../../runtime/slack-signature";
+import { SLACK_TIMESTAMP_WINDOW_SECONDS } from "../../slack-chatops/slack-signature";
 
 /** Pages of 10 looked at per claim when sweeping: human traffic leaves few keys, and the sweep is bounded. */
 const SWEEP_PAGES = 3;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { ChatMessage } from "../../domain/messages/chat-message";
-import { SEVERITY_COLOUR } from "../../domain/messages/chat-message";
+import type { ChatMessage } from "../../kernel/domain/chat-message";
+import { SEVERITY_COLOUR } from "../../kernel/domain/chat-message";
 import type { Notifier, NotifyResult } from "../../ports/notifier";
 import type { Logger } from "../../runtime/logger";
 

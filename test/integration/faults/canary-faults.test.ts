@@ -9,8 +9,8 @@ import {
   setAlarmState,
 } from "../../../sandbox/seed/canary-world";
 import { createCloudWatchClient, createElbv2Client } from "../../../shared/adapters/aws/clients";
+import type { CanaryDecision } from "../../../shared/canary/domain/canary-decision";
 import { parseStageConfig } from "../../../shared/config/stage-config";
-import type { CanaryDecision } from "../../../shared/domain/canary/canary-decision";
 import { scheduledEvent as scheduled } from "../../support/events";
 import { delay, status, throttle } from "../../support/fault-proxy";
 import {

@@ -1,7 +1,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FleetWorld, startFleetWorld } from "../../../sandbox/seed/fleet-world";
-import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
+import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
 import { scheduledEvent as scheduled, snsAlarm } from "../../support/events";
 import { delay, type FaultProxy, reset, startFaultProxy, status, throttle } from "../../support/fault-proxy";
 import { type FaultWorld, SLACK_OUTAGE_BUDGET_MS, startFaultWorld, timed } from "../../support/fault-setup";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { BalancerDecision } from "../../../shared/domain/balancer/balancer-decision";
+import type { BalancerDecision } from "../../../shared/origin-balancer/domain/balancer-decision";
 import { spikingPool } from "../../support/balancer-setup";
 import { delay, reset, status, throttle } from "../../support/fault-proxy";
 import {

@@ -2,7 +2,7 @@ import { GetParametersByPathCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
-import type { OverrideResponse } from "../../../shared/workflows/override/apply-override";
+import type { OverrideResponse } from "../../../shared/overrides/apply-override";
 import { PREFIX, startBalancerWorld } from "../../support/balancer-world";
 import { motoOrSkip } from "../../support/moto";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
-import type { StoredWeightPlan } from "../../../shared/domain/balancer/weight-plan";
+import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
 import { startBalancerWorld } from "../../support/balancer-world";
 import { motoOrSkip } from "../../support/moto";
 

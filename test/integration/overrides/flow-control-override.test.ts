@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSsmClient } from "../../../shared/adapters/aws/clients";
 import { parseStageConfig } from "../../../shared/config/stage-config";
-import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
+import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
 import { type FaultWorld, startFaultWorld } from "../../support/fault-setup";
 import {
   type FlowControlRig,

@@ -36,11 +36,11 @@ import { createRoute53WeightedRecords } from "../../../shared/adapters/aws/route
 import { createSqsFailedEventQueue } from "../../../shared/adapters/aws/sqs-failed-event-queue";
 import { createSsmOverrideStore } from "../../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
-import type { FailedEventsStatus } from "../../../shared/domain/failed-events/invocation-record";
-import type { FlowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
-import type { StatusDocument } from "../../../shared/domain/status/types";
+import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
 import { failedEventsQueueName } from "../../../shared/runtime/failed-events-queue";
-import { type EventReplayer, redriveFailedEvents } from "../../../shared/workflows/redrive-failed-events";
+import type { StatusDocument } from "../../../shared/status/domain/types";
+import type { FailedEventsStatus } from "../../../shared/watchdog/domain/invocation-record";
+import { type EventReplayer, redriveFailedEvents } from "../../../shared/watchdog/redrive-failed-events";
 import { alarmTime, snsAlarm } from "../../support/events";
 import { httpGet, skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";

@@ -11,8 +11,8 @@ import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
 import { alarmNotification, snsEnvelope } from "../../../sandbox/watch/alarm-delivery";
 import { invokeAsynchronously } from "../../../sandbox/watch/lambda-async";
-import { slackNotifierFromParameter } from "../../../shared/bootstrap";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { slackNotifierFromParameter } from "../../../shared/runtime/bootstrap";
 import { failedEventsQueueName } from "../../../shared/runtime/failed-events-queue";
 import { createLogger } from "../../../shared/runtime/logger";
 import { snsAlarm } from "../../support/events";

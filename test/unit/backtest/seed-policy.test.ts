@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { LoadSample } from "../../../shared/domain/balancer/types";
-import { sharesToWeights } from "../../../shared/domain/balancer/weights";
+import type { LoadSample } from "../../../shared/origin-balancer/domain/types";
+import { sharesToWeights } from "../../../shared/origin-balancer/domain/weights";
 import { twoOriginPolicy } from "../../../tools/backtest/defaults";
 import { seedWeights } from "../../../tools/backtest/seed-policy";
 import { simulate } from "../../../tools/backtest/simulate";

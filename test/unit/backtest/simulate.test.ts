@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharesToWeights, weightsToShares } from "../../../shared/domain/balancer/weights";
+import { sharesToWeights, weightsToShares } from "../../../shared/origin-balancer/domain/weights";
 import { twoOriginPolicy } from "../../../tools/backtest/defaults";
 import { type SimulationOptions, simulate } from "../../../tools/backtest/simulate";
 import type { TraceMinute } from "../../../tools/backtest/trace";

@@ -6,7 +6,7 @@ import {
   calibratedSamples,
   describeCalibration,
   type ObservedMinute,
-} from "../../../shared/domain/balancer/calibration";
+} from "../../../shared/origin-balancer/domain/calibration";
 
 const policy: CalibrationPolicy = {
   minFactor: 0.5,

@@ -3,9 +3,9 @@ import {
   checkEffect,
   type EffectMinute,
   type PendingEffect,
-} from "../../../shared/domain/balancer/effect-check";
-import { observeOrigins } from "../../../shared/domain/balancer/observe-origins";
-import { EMPTY_BALANCER_STATE } from "../../../shared/domain/balancer/types";
+} from "../../../shared/origin-balancer/domain/effect-check";
+import { observeOrigins } from "../../../shared/origin-balancer/domain/observe-origins";
+import { EMPTY_BALANCER_STATE } from "../../../shared/origin-balancer/domain/types";
 
 const T0 = Date.parse("2026-11-02T20:00:00Z");
 const at = (m: number) => new Date(T0 + m * 60_000).toISOString();

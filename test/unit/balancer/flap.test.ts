@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isFlap } from "../../../shared/domain/balancer/flap";
+import { isFlap } from "../../../shared/origin-balancer/domain/flap";
 
 const at = (minute: number, direction: number) => ({ atMs: minute * 60_000, direction });
 

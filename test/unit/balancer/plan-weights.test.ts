@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { planWeights } from "../../../shared/domain/balancer/plan-weights";
+import { planWeights } from "../../../shared/origin-balancer/domain/plan-weights";
 import type {
   BalancerPolicy,
   BalancerState,
   LoadSample,
   Weights,
-} from "../../../shared/domain/balancer/types";
-import { EMPTY_BALANCER_STATE } from "../../../shared/domain/balancer/types";
-import { weightsToShares } from "../../../shared/domain/balancer/weights";
+} from "../../../shared/origin-balancer/domain/types";
+import { EMPTY_BALANCER_STATE } from "../../../shared/origin-balancer/domain/types";
+import { weightsToShares } from "../../../shared/origin-balancer/domain/weights";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const policy: BalancerPolicy = {

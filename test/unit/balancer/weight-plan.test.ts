@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { BalancerPlan } from "../../../shared/domain/balancer/plan-weights";
 import {
   approveWeightPlan,
   createWeightPlan,
   gateWeightPlan,
-} from "../../../shared/domain/balancer/weight-plan";
+} from "../../../shared/origin-balancer/domain/pending-weight-plan";
+import type { BalancerPlan } from "../../../shared/origin-balancer/domain/plan-weights";
 
 const now = new Date("2026-12-02T10:00:00Z");
 const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);

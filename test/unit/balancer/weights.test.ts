@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cacheMissLoad, minutesBetween } from "../../../shared/domain/balancer/cache-miss-load";
-import { fillOrigins } from "../../../shared/domain/balancer/fill-origins";
-import { sharesToWeights, weightsToShares } from "../../../shared/domain/balancer/weights";
+import { cacheMissLoad, minutesBetween } from "../../../shared/origin-balancer/domain/cache-miss-load";
+import { fillOrigins } from "../../../shared/origin-balancer/domain/fill-origins";
+import { sharesToWeights, weightsToShares } from "../../../shared/origin-balancer/domain/weights";
 
 describe("shares to Route 53 weights", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canarySectionSchema } from "../../../shared/config/canary-config";
+import { canarySectionSchema } from "../../../shared/canary/config";
 import { parseStageConfig } from "../../../shared/config/stage-config";
 import { InvalidConfigError } from "../../../shared/errors";
 

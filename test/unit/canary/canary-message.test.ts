@@ -3,11 +3,11 @@ import {
   canaryDecision,
   failedCanaryDecision,
   runStatusLine,
-} from "../../../shared/domain/canary/canary-decision";
-import { planCanaryStep } from "../../../shared/domain/canary/plan-canary-step";
-import { splitForStep } from "../../../shared/domain/canary/split";
-import type { CanaryRecord, CanarySpec } from "../../../shared/domain/canary/types";
-import { renderCanaryHeadline, renderCanaryMessage } from "../../../shared/domain/messages/canary-message";
+} from "../../../shared/canary/domain/canary-decision";
+import { renderCanaryHeadline, renderCanaryMessage } from "../../../shared/canary/domain/canary-message";
+import { planCanaryStep } from "../../../shared/canary/domain/plan-canary-step";
+import { splitForStep } from "../../../shared/canary/domain/split";
+import type { CanaryRecord, CanarySpec } from "../../../shared/canary/domain/types";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const spec: CanarySpec = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyCanaryCommand, type CanaryCommand } from "../../../shared/domain/canary/commands";
-import { BASELINE_STEP, type CanaryRecord } from "../../../shared/domain/canary/types";
+import { applyCanaryCommand, type CanaryCommand } from "../../../shared/canary/domain/commands";
+import { BASELINE_STEP, type CanaryRecord } from "../../../shared/canary/domain/types";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();

@@ -1,14 +1,14 @@
-import type { AlarmObservation, HealthObservation } from "../../../shared/domain/canary/plan-canary-step";
-import type { ForwardWeights } from "../../../shared/domain/canary/split";
-import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
+import type { AlarmObservation, HealthObservation } from "../../../shared/canary/domain/plan-canary-step";
+import type { ForwardWeights } from "../../../shared/canary/domain/split";
+import type { CanaryDeps } from "../../../shared/canary/run-canaries";
 import { ConflictError } from "../../../shared/errors";
+import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
 import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { ForwardRef, ListenerRules } from "../../../shared/ports/listener-rules";
 import type { Notifier, NotifyResult } from "../../../shared/ports/notifier";
 import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
 import type { TargetHealth } from "../../../shared/ports/target-health";
 import { createLogger } from "../../../shared/runtime/logger";
-import type { CanaryDeps } from "../../../shared/workflows/run-canaries";
 
 const key = (ref: ForwardRef) => (ref.kind === "rule" ? ref.ruleArn : ref.listenerArn);
 

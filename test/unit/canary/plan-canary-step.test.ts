@@ -4,14 +4,14 @@ import {
   type CanaryStepInput,
   type CanaryStepPlan,
   planCanaryStep,
-} from "../../../shared/domain/canary/plan-canary-step";
-import { canaryPercent, splitForStep, weightsFor } from "../../../shared/domain/canary/split";
+} from "../../../shared/canary/domain/plan-canary-step";
+import { canaryPercent, splitForStep, weightsFor } from "../../../shared/canary/domain/split";
 import {
   BASELINE_STEP,
   type CanaryRecord,
   type CanarySpec,
   type CanarySplit,
-} from "../../../shared/domain/canary/types";
+} from "../../../shared/canary/domain/types";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();

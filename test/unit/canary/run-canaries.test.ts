@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { canarySectionSchema } from "../../../shared/config/canary-config";
-import type { CanaryRecord } from "../../../shared/domain/canary/types";
-import { InvalidEventError } from "../../../shared/errors";
-import { parseAlarmNotifications } from "../../../shared/runtime/alarm-notification";
+import { canarySectionSchema } from "../../../shared/canary/config";
+import type { CanaryRecord } from "../../../shared/canary/domain/types";
 import {
   type CanaryDeps,
   commandCanary,
   recordKey,
   runCanaries,
   runForAlarms,
-} from "../../../shared/workflows/run-canaries";
+} from "../../../shared/canary/run-canaries";
+import { InvalidEventError } from "../../../shared/errors";
+import { parseAlarmNotifications } from "../../../shared/flow-control/alarm-notification";
 import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";

@@ -6,7 +6,7 @@ import {
   sameSplit,
   splitOf,
   weightsFor,
-} from "../../../shared/domain/canary/split";
+} from "../../../shared/canary/domain/split";
 
 const groups = { stableArn: "arn:stable", canaryArn: "arn:canary" };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { canarySectionSchema } from "../../../shared/config/canary-config";
-import type { CanaryRecord } from "../../../shared/domain/canary/types";
-import type { StoredOverride } from "../../../shared/domain/overrides/types";
-import { commandCanary, recordKey, runCanaries } from "../../../shared/workflows/run-canaries";
+import { canarySectionSchema } from "../../../shared/canary/config";
+import type { CanaryRecord } from "../../../shared/canary/domain/types";
+import { commandCanary, recordKey, runCanaries } from "../../../shared/canary/run-canaries";
+import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
 import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCertRotationEvent } from "../../../shared/runtime/acm-event";
+import { parseCertRotationEvent } from "../../../shared/cert-rotation/acm-event";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.resolve(__dirname, `../../fixtures/events/eventbridge/${name}.json`), "utf8"));

@@ -1,6 +1,6 @@
-import type { PairFacts } from "../../../shared/domain/certificates/pair-state";
-import type { PairSpec, RotationInput } from "../../../shared/domain/certificates/plan-rotation";
-import type { BalancerFacts, CertificateFacts, CertPolicy } from "../../../shared/domain/certificates/types";
+import type { PairFacts } from "../../../shared/cert-rotation/domain/pair-state";
+import type { PairSpec, RotationInput } from "../../../shared/cert-rotation/domain/plan-rotation";
+import type { BalancerFacts, CertificateFacts, CertPolicy } from "../../../shared/cert-rotation/domain/types";
 
 /** Small builders for the certificate policy tests: a healthy pair that each row bends one way. */
 export const NOW = new Date("2026-11-02T12:00:00Z");

@@ -4,7 +4,7 @@ import {
   requiredHostnames,
   selectionVerdict,
   summaryMayConcern,
-} from "../../../shared/domain/certificates/candidates";
+} from "../../../shared/cert-rotation/domain/candidates";
 import { arn, cert, days, NOW, POLICY } from "./builders";
 
 const active = cert("serving", { notAfter: days(20) });

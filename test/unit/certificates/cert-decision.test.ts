@@ -3,9 +3,9 @@ import {
   type CertApplyResult,
   certDecision,
   slackWorthiness,
-} from "../../../shared/domain/certificates/cert-decision";
-import { type CertPlan, planRotation } from "../../../shared/domain/certificates/plan-rotation";
-import type { Mode } from "../../../shared/domain/decision";
+} from "../../../shared/cert-rotation/domain/cert-decision";
+import { type CertPlan, planRotation } from "../../../shared/cert-rotation/domain/plan-rotation";
+import type { Mode } from "../../../shared/kernel/domain/decision";
 import { cert, days, healthyPair, input, NOW } from "./builders";
 
 const { facts, certificates } = healthyPair();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALB_KEY_TYPES, certRotationSchema } from "../../../shared/config/cert-rotation-config";
+import { ALB_KEY_TYPES, certRotationSchema } from "../../../shared/cert-rotation/config";
 import { parseStageConfig } from "../../../shared/config/stage-config";
 
 const pair = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { certDecision } from "../../../shared/domain/certificates/cert-decision";
-import { planRotation } from "../../../shared/domain/certificates/plan-rotation";
-import { renderCertRotationMessage } from "../../../shared/domain/messages/cert-rotation-message";
+import { certDecision } from "../../../shared/cert-rotation/domain/cert-decision";
+import { renderCertRotationMessage } from "../../../shared/cert-rotation/domain/cert-rotation-message";
+import { planRotation } from "../../../shared/cert-rotation/domain/plan-rotation";
 import { cert, days, healthyPair, input, NOW } from "./builders";
 
 describe("the cert-rotation Slack message", () => {

@@ -3,7 +3,7 @@ import {
   certificateNames,
   coversHostname,
   uncoveredHostnames,
-} from "../../../shared/domain/certificates/hostnames";
+} from "../../../shared/cert-rotation/domain/hostnames";
 
 describe("hostname coverage", () => {
   it.each([

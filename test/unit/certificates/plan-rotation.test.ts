@@ -4,8 +4,8 @@ import {
   type CertPlan,
   planRotation,
   type RotationInput,
-} from "../../../shared/domain/certificates/plan-rotation";
-import type { CertificateFacts, InFlightRotation } from "../../../shared/domain/certificates/types";
+} from "../../../shared/cert-rotation/domain/plan-rotation";
+import type { CertificateFacts, InFlightRotation } from "../../../shared/cert-rotation/domain/types";
 import { aliasTo, arn, balancer, cert, days, healthyPair, input, NOW, SPEC } from "./builders";
 
 const next = cert("next", { notAfter: days(90) });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { certRotationSchema } from "../../../shared/config/cert-rotation-config";
+import { certRotationSchema } from "../../../shared/cert-rotation/config";
 import type {
   BalancerFacts,
   CertificateFacts,
   DnsRecordFacts,
-} from "../../../shared/domain/certificates/types";
+} from "../../../shared/cert-rotation/domain/types";
+import {
+  type CertRotationDeps,
+  rotateCertificates,
+  stateKey,
+} from "../../../shared/cert-rotation/rotate-certificates";
 import { ConflictError } from "../../../shared/errors";
 import type { Certificates } from "../../../shared/ports/certificates";
 import type { DnsPointer } from "../../../shared/ports/dns-pointer";
@@ -12,11 +17,6 @@ import type { LoadBalancers } from "../../../shared/ports/load-balancers";
 import type { Notifier } from "../../../shared/ports/notifier";
 import type { StateStore } from "../../../shared/ports/state-store";
 import { createLogger } from "../../../shared/runtime/logger";
-import {
-  type CertRotationDeps,
-  rotateCertificates,
-  stateKey,
-} from "../../../shared/workflows/rotate-certificates";
 import { recordingNotifier } from "../incidents/fakes";
 import { aliasTo, balancer, cert, days, NOW } from "./builders";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { planRotation } from "../../../shared/domain/certificates/plan-rotation";
 import {
   approvePlan,
   createPlan,
   gatePlan,
   type StoredPlan,
-} from "../../../shared/domain/certificates/rotation-plan";
+} from "../../../shared/cert-rotation/domain/pending-rotation-plan";
+import { planRotation } from "../../../shared/cert-rotation/domain/plan-rotation";
 import { cert, days, healthyPair, input, NOW } from "./builders";
 
 const later = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);

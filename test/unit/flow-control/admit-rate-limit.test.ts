@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { MAX_ADMIT_RATE } from "../../../shared/domain/flow-control/intent";
 import { InvalidOverrideError } from "../../../shared/errors";
-import { parseOverrideRequest } from "../../../shared/runtime/override-request";
+import { MAX_ADMIT_RATE } from "../../../shared/flow-control/domain/intent";
+import { parseOverrideRequest } from "../../../shared/overrides/override-request";
 
 const root = path.resolve(__dirname, "../../..");
 const force = (admitRate: number) => ({

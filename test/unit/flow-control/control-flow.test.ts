@@ -1,23 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { type FlowControlConfig, flowControlSchema } from "../../../shared/config/flow-control-config";
-import type { AlarmObservation } from "../../../shared/domain/canary/types";
-import type { Trigger } from "../../../shared/domain/decision";
-import type { InvocationObservation } from "../../../shared/domain/flow-control/invocation-result";
-import type { AlarmSignal, FleetState, FlowMode } from "../../../shared/domain/flow-control/types";
-import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
+import type { AlarmObservation } from "../../../shared/canary/domain/types";
 import { ConflictError } from "../../../shared/errors";
-import type { AlarmStates } from "../../../shared/ports/alarm-states";
-import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
-import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
-import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
-import { createLogger } from "../../../shared/runtime/logger";
+import { type FlowControlConfig, flowControlSchema } from "../../../shared/flow-control/config";
 import {
   type AlarmInput,
   convergeFleets,
   type FlowControlDeps,
   handleAlarms,
   stateKey,
-} from "../../../shared/workflows/control-flow";
+} from "../../../shared/flow-control/control-fleets";
+import type { InvocationObservation } from "../../../shared/flow-control/domain/invocation-result";
+import type { AlarmSignal, FleetState, FlowMode } from "../../../shared/flow-control/domain/types";
+import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
+import type { Trigger } from "../../../shared/kernel/domain/decision";
+import type { AlarmStates } from "../../../shared/ports/alarm-states";
+import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
+import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
+import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
+import { createLogger } from "../../../shared/runtime/logger";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();

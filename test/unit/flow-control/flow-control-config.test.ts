@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { flowControlSchema } from "../../../shared/config/flow-control-config";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { flowControlSchema } from "../../../shared/flow-control/config";
 
 const BASE = {
   alarmTopicArns: ["arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms"],

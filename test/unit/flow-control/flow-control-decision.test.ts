@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { Mode, Trigger } from "../../../shared/domain/decision";
 import {
   type FleetApply,
   flowDecision,
   slackWorthiness,
   unknownAlarmDecision,
-} from "../../../shared/domain/flow-control/flow-control-decision";
-import { CLOSED, OPEN } from "../../../shared/domain/flow-control/intent";
-import type { InstanceResult } from "../../../shared/domain/flow-control/invocation-result";
-import type { FlowPlan } from "../../../shared/domain/flow-control/plan-flow-control";
+} from "../../../shared/flow-control/domain/flow-control-decision";
+import { CLOSED, OPEN } from "../../../shared/flow-control/domain/intent";
+import type { InstanceResult } from "../../../shared/flow-control/domain/invocation-result";
+import type { FlowPlan } from "../../../shared/flow-control/domain/plan-flow-control";
+import type { Mode, Trigger } from "../../../shared/kernel/domain/decision";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const fleet = { name: "web", tag: { key: "Role", value: "haproxy-web" } };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type FleetApply, flowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
-import { CLOSED, OPEN } from "../../../shared/domain/flow-control/intent";
-import type { InstanceResult } from "../../../shared/domain/flow-control/invocation-result";
-import { renderFlowControlMessage } from "../../../shared/domain/messages/flow-control-message";
+import { type FleetApply, flowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
+import { renderFlowControlMessage } from "../../../shared/flow-control/domain/flow-control-message";
+import { CLOSED, OPEN } from "../../../shared/flow-control/domain/intent";
+import type { InstanceResult } from "../../../shared/flow-control/domain/invocation-result";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const render = (instances: InstanceResult[], applied?: FleetApply) =>

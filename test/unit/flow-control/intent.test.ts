@@ -5,8 +5,8 @@ import {
   isRelaxation,
   OPEN,
   parseIntent,
-} from "../../../shared/domain/flow-control/intent";
-import type { FlowIntent } from "../../../shared/domain/flow-control/types";
+} from "../../../shared/flow-control/domain/intent";
+import type { FlowIntent } from "../../../shared/flow-control/domain/types";
 
 const admit = (admitRate: number): FlowIntent => ({ mode: "admitting", admitRate });
 

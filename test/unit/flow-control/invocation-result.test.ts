@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOSED } from "../../../shared/domain/flow-control/intent";
+import { CLOSED } from "../../../shared/flow-control/domain/intent";
 import {
   classifyInvocation,
   type InstanceResult,
@@ -7,7 +7,7 @@ import {
   instancesToRetry,
   isFinished,
   parseFlowctlOutput,
-} from "../../../shared/domain/flow-control/invocation-result";
+} from "../../../shared/flow-control/domain/invocation-result";
 
 const ID = "i-0123456789abcdef0";
 const flowctl = (fields: Record<string, unknown>) =>

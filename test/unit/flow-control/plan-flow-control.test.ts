@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { CLOSED, notificationKey, OPEN } from "../../../shared/domain/flow-control/intent";
+import { CLOSED, notificationKey, OPEN } from "../../../shared/flow-control/domain/intent";
 import {
   type FlowPlan,
   planAlarm,
   planConverge,
-} from "../../../shared/domain/flow-control/plan-flow-control";
+} from "../../../shared/flow-control/domain/plan-flow-control";
 import type {
   AlarmSignal,
   FleetPolicy,
   FleetState,
   FlowIntent,
-} from "../../../shared/domain/flow-control/types";
+} from "../../../shared/flow-control/domain/types";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();

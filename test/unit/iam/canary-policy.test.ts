@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/canary-policy";
-import { CLOUDFORMATION_ARN_CONTEXT } from "../../../infra/iam/types";
-import { canarySectionSchema } from "../../../shared/config/canary-config";
+import { canarySectionSchema } from "../../../shared/canary/config";
+import { policyStatements } from "../../../shared/canary/iam-policy";
+import { CLOUDFORMATION_ARN_CONTEXT } from "../../../shared/kernel/iam-statements";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";
 const RULE = `${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/cert-rotation-policy";
-import { CLOUDFORMATION_ARN_CONTEXT } from "../../../infra/iam/types";
-import { certRotationSchema } from "../../../shared/config/cert-rotation-config";
+import { certRotationSchema } from "../../../shared/cert-rotation/config";
+import { policyStatements } from "../../../shared/cert-rotation/iam-policy";
+import { CLOUDFORMATION_ARN_CONTEXT } from "../../../shared/kernel/iam-statements";
 
 const ctx = { region: "eu-west-1", accountId: "123456789012", partition: "aws", stage: "prod" };
 const shared = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/flow-control-policy";
-import { CLOUDFORMATION_ARN_CONTEXT } from "../../../infra/iam/types";
-import { flowControlSchema } from "../../../shared/config/flow-control-config";
+import { flowControlSchema } from "../../../shared/flow-control/config";
+import { policyStatements } from "../../../shared/flow-control/iam-policy";
+import { CLOUDFORMATION_ARN_CONTEXT } from "../../../shared/kernel/iam-statements";
 
 const ctx = { region: "eu-west-1", accountId: "123456789012", partition: "aws", stage: "prod" };
 const shared = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/origin-balancer-policy";
-import { originBalancerSchema } from "../../../shared/config/balancer-config";
+import { originBalancerSchema } from "../../../shared/origin-balancer/config";
+import { policyStatements } from "../../../shared/origin-balancer/iam-policy";
 
 const ctx = { region: "eu-west-1", accountId: "123456789012", partition: "aws", stage: "prod" };
 const shared = {

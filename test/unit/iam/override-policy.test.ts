@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/override-policy";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { policyStatements } from "../../../shared/overrides/iam-policy";
 
 const root = path.resolve(__dirname, "../../..");
 const config = parseStageConfig(readFileSync(path.join(root, "config/example.yml"), "utf8"), "example.yml");

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/slack-chatops-policy";
 import { functionDefinitions } from "../../../infra/serverless/functions";
 import { roleResources } from "../../../infra/serverless/resources";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { policyStatements } from "../../../shared/slack-chatops/iam-policy";
 
 const root = path.resolve(__dirname, "../../..");
 const config = parseStageConfig(readFileSync(path.join(root, "config/example.yml"), "utf8"), "example.yml");

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { policyStatements } from "../../../infra/iam/status-policy";
-import { CLOUDFORMATION_ARN_CONTEXT } from "../../../infra/iam/types";
 import { functionDefinitions } from "../../../infra/serverless/functions";
 import { functionRoles } from "../../../infra/serverless/resources";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { CLOUDFORMATION_ARN_CONTEXT } from "../../../shared/kernel/iam-statements";
+import { policyStatements } from "../../../shared/status/iam-policy";
 
 const root = path.resolve(__dirname, "../../..");
 const stage = (file: string) => parseStageConfig(readFileSync(path.join(root, "config", file), "utf8"), file);

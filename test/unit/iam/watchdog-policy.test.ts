@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { watchdogPolicy } from "../../../infra/iam/watchdog-policy";
 import { functionDefinitions } from "../../../infra/serverless/functions";
 import { stackResources } from "../../../infra/serverless/resources";
 import { schedulePeriodSeconds, stackAlarms } from "../../../infra/serverless/watch";
 import { parseStageConfig } from "../../../shared/config/stage-config";
+import { watchdogPolicy } from "../../../shared/watchdog/iam-policy";
 
 const root = path.resolve(__dirname, "../../..");
 const sandboxText = readFileSync(path.join(root, "config/sandbox.yml"), "utf8");

@@ -1,5 +1,5 @@
-import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
 import { ConflictError } from "../../../shared/errors";
+import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
 import type { Notifier, NotifyResult } from "../../../shared/ports/notifier";
 import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import type { CertDecision } from "../../../shared/domain/certificates/cert-decision";
-import type { Mode, Outcome, Severity, Trigger } from "../../../shared/domain/decision";
-import { type FleetApply, flowDecision } from "../../../shared/domain/flow-control/flow-control-decision";
-import { CLOSED, OPEN } from "../../../shared/domain/flow-control/intent";
-import type { InstanceResult } from "../../../shared/domain/flow-control/invocation-result";
-import type { FlowPlan } from "../../../shared/domain/flow-control/plan-flow-control";
+import type { CertDecision } from "../../../shared/cert-rotation/domain/cert-decision";
 import {
   abandonedRotationRoute,
   certIncidentRoute,
-} from "../../../shared/domain/incidents/cert-rotation-incident";
-import { flowIncidentRoute } from "../../../shared/domain/incidents/flow-control-incident";
-import { louder, openThread, threadKey } from "../../../shared/domain/incidents/incident";
-import { duration, renderIncidentRoot } from "../../../shared/domain/messages/incident-message";
+} from "../../../shared/cert-rotation/domain/cert-rotation-incident";
+import { type FleetApply, flowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
+import { flowIncidentRoute } from "../../../shared/flow-control/domain/flow-control-incident";
+import { CLOSED, OPEN } from "../../../shared/flow-control/domain/intent";
+import type { InstanceResult } from "../../../shared/flow-control/domain/invocation-result";
+import type { FlowPlan } from "../../../shared/flow-control/domain/plan-flow-control";
+import type { Mode, Outcome, Severity, Trigger } from "../../../shared/kernel/domain/decision";
+import { louder, openThread, threadKey } from "../../../shared/kernel/domain/incident";
+import { duration, renderIncidentRoot } from "../../../shared/kernel/domain/incident-message";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const fleet = { name: "web", tag: { key: "Role", value: "haproxy-web" } };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { IncidentRoute, IncidentThread } from "../../../shared/domain/incidents/incident";
-import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
-import { createLogger } from "../../../shared/runtime/logger";
+import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
+import type { IncidentRoute, IncidentThread } from "../../../shared/kernel/domain/incident";
 import {
   closeIncidentIfOpen,
   type IncidentDeps,
   postInIncident,
-} from "../../../shared/workflows/incident-thread";
+} from "../../../shared/kernel/incident-thread";
+import { createLogger } from "../../../shared/runtime/logger";
 import { MemoryStateStore, recordingNotifier } from "./fakes";
 
 const KEY = "flow-control/threads/web";

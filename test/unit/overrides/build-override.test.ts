@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseOverrideRequest } from "../../../shared/runtime/override-request";
-import { buildOverride, type OverrideTargets } from "../../../shared/workflows/override/build-override";
+import { buildOverride, type OverrideTargets } from "../../../shared/overrides/build-override";
+import { parseOverrideRequest } from "../../../shared/overrides/override-request";
 
 const targets: OverrideTargets = {
   "origin-balancer": { images: ["primary", "elastic"] },

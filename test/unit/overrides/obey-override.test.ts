@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { obeyOverride } from "../../../shared/domain/balancer/obey-override";
-import type { BalancerPlan } from "../../../shared/domain/balancer/plan-weights";
-import type { StoredOverride } from "../../../shared/domain/overrides/types";
+import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
+import { obeyOverride } from "../../../shared/origin-balancer/domain/obey-override";
+import type { BalancerPlan } from "../../../shared/origin-balancer/domain/plan-weights";
 
 const offload: BalancerPlan = {
   rule: "offload",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { StoredOverride } from "../../../shared/domain/overrides/types";
-import { readOnce } from "../../../shared/workflows/obey-overrides";
+import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
+import { readOnce } from "../../../shared/kernel/obey-overrides";
 
 describe("reading the overrides once per invocation", () => {
   it("lists the store once however many targets ask, and a new wrapper lists again", async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
 import {
   appliesTo,
   endedSentence,
   overrideInForce,
   overrideTransition,
-} from "../../../shared/domain/overrides/resolve";
-import type { StoredOverride } from "../../../shared/domain/overrides/types";
+} from "../../../shared/kernel/domain/resolve-override";
 
 const now = new Date("2026-12-02T10:00:00Z");
 const override = (id: string, patch: Partial<StoredOverride> = {}): StoredOverride => ({

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { certDecision } from "../../../shared/domain/certificates/cert-decision";
-import { planRotation } from "../../../shared/domain/certificates/plan-rotation";
-import { renderCertRotationMessage } from "../../../shared/domain/messages/cert-rotation-message";
-import { renderIncidentRoot } from "../../../shared/domain/messages/incident-message";
+import { certDecision } from "../../../shared/cert-rotation/domain/cert-decision";
+import { renderCertRotationMessage } from "../../../shared/cert-rotation/domain/cert-rotation-message";
+import { planRotation } from "../../../shared/cert-rotation/domain/plan-rotation";
 import {
   answeredBlocks,
   BUTTON_ACTIONS,
   buttonRequest,
   incidentRootButtons,
   planButtons,
-} from "../../../shared/domain/slack/buttons";
+} from "../../../shared/kernel/domain/buttons";
+import { renderIncidentRoot } from "../../../shared/kernel/domain/incident-message";
 import { cert, days, healthyPair, input, NOW } from "../certificates/builders";
 
 const who = { author: "alice", reason: "Slack button (U0ALICE01)" };

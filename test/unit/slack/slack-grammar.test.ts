@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readSlashCommand, tokenize } from "../../../cli/slack-grammar";
-import { slackChatopsSchema } from "../../../shared/config/slack-chatops-config";
-import { parseSlackInteraction } from "../../../shared/runtime/slack-interaction";
+import { slackChatopsSchema } from "../../../shared/slack-chatops/config";
+import { parseSlackInteraction } from "../../../shared/slack-chatops/slack-interaction";
 
 describe("/autopilot read with the CLI's grammar", () => {
   it.each([

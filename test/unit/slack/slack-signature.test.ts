@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { slackSignature, verifySlackSignature } from "../../../shared/runtime/slack-signature";
+import { slackSignature, verifySlackSignature } from "../../../shared/slack-chatops/slack-signature";
 
 // Slack's documented example (api.slack.com, "Verifying requests from Slack").
 const secret = "8f742231b10e8888abcd99yyyzzz85a5";

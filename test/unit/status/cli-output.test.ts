@@ -6,7 +6,7 @@ import { FunctionFailedError, UsageError } from "../../../cli/invoke/types";
 import { renderOverrideResponse } from "../../../cli/render/override";
 import { renderStatus } from "../../../cli/render/status";
 import { table } from "../../../cli/render/table";
-import type { StatusDocument } from "../../../shared/domain/status/types";
+import type { StatusDocument } from "../../../shared/status/domain/types";
 
 describe("CLI argument parsing", () => {
   it.each([

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { StoredWeightPlan } from "../../../shared/domain/balancer/weight-plan";
-import type { CanaryRecord } from "../../../shared/domain/canary/types";
-import type { StoredPlan } from "../../../shared/domain/certificates/rotation-plan";
-import type { BalancerFacts, CertificateFacts } from "../../../shared/domain/certificates/types";
-import type { FleetState } from "../../../shared/domain/flow-control/types";
-import type { StoredOverride } from "../../../shared/domain/overrides/types";
-import { canaryStatus, fleetStatus, poolStatus } from "../../../shared/domain/status/automations";
-import { pairStatus } from "../../../shared/domain/status/cert-pair";
-import { planStatus, summariseOverrides, wanted } from "../../../shared/domain/status/overrides";
+import type { CanaryRecord } from "../../../shared/canary/domain/types";
+import type { StoredPlan } from "../../../shared/cert-rotation/domain/pending-rotation-plan";
+import type { BalancerFacts, CertificateFacts } from "../../../shared/cert-rotation/domain/types";
+import type { FleetState } from "../../../shared/flow-control/domain/types";
+import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
+import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
+import { canaryStatus, fleetStatus, poolStatus } from "../../../shared/status/domain/automations";
+import { pairStatus } from "../../../shared/status/domain/cert-pair";
+import { planStatus, summariseOverrides, wanted } from "../../../shared/status/domain/overrides";
 
 const NOW = new Date("2026-11-02T10:00:00Z");
 const at = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow * 60_000).toISOString();

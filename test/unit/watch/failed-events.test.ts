@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { escapeMrkdwn, renderAlarmText } from "../../../functions/watchdog/message";
 import { snsMessages } from "../../../functions/watchdog/watchdog";
+import { arrivedAsynchronously } from "../../../shared/runtime/error-alert";
 import {
   parseInvocationRecord,
   summariseFailedEvents,
-} from "../../../shared/domain/failed-events/invocation-record";
-import { arrivedAsynchronously } from "../../../shared/runtime/error-alert";
+} from "../../../shared/watchdog/domain/invocation-record";
 import { eventFixture, scheduledEvent } from "../../support/events";
 
 const record = (patch: Record<string, unknown> = {}) =>

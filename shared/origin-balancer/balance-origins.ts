@@ -1,0 +1,445 @@
+import { AwsCallError, describeError, VerificationError } from "../errors";
+import { planButtons, withButtons } from "../kernel/domain/buttons";
+import type { Trigger } from "../kernel/domain/decision";
+import type { StoredOverride } from "../kernel/domain/override-types";
+import {
+  appliesTo,
+  endedSentence,
+  inForceOf,
+  type OverrideTransition,
+  overrideInForce,
+  overrideTransition,
+} from "../kernel/domain/resolve-override";
+import { recordDecision } from "../kernel/record-decision";
+import type { CdnMetrics, PoolSeries } from "../ports/cdn-metrics";
+import type { Notifier } from "../ports/notifier";
+import type { OverrideReader } from "../ports/override-store";
+import type { StateStore, StoredValue } from "../ports/state-store";
+import {
+  recordSetKey,
+  type WeightedRecord,
+  type WeightedRecords,
+  type WeightUpdate,
+} from "../ports/weighted-records";
+import type { Logger } from "../runtime/logger";
+import type { OriginBalancerConfig, PoolConfig } from "./config";
+import {
+  type ApplyResult,
+  type BalancerDecision,
+  type BalancerObserved,
+  balancerDecision,
+  slackWorthiness,
+} from "./domain/balancer-decision";
+import { renderBalancerMessage } from "./domain/balancer-message";
+import { cacheMissLoad, minutesBetween } from "./domain/cache-miss-load";
+import { obeyOverride } from "./domain/obey-override";
+import { calibrationView, type ObservedOrigins, observeOrigins } from "./domain/observe-origins";
+import { type BalancerPlan, planWeights } from "./domain/plan-weights";
+import { type BalancerState, EMPTY_BALANCER_STATE, type Weights } from "./domain/types";
+import { sameWeights } from "./domain/weights";
+import { markApplied, type PlanStep, stepPlan } from "./pending-plans";
+
+export interface BalancerDeps {
+  metrics: CdnMetrics;
+  records: WeightedRecords;
+  state: StateStore;
+  overrides: OverrideReader;
+  notifier: Notifier;
+  logger: Logger;
+  now: () => Date;
+  /** When the invocation must have finished its AWS work (Lambda time left minus a margin). */
+  deadline: () => Date;
+}
+
+interface Evaluated {
+  pool: PoolConfig;
+  target: string;
+  records: WeightedRecord[];
+  plan: BalancerPlan;
+  observed: BalancerObserved;
+  previous: BalancerState;
+  stateVersion?: number;
+  override?: StoredOverride;
+  overrideNews: OverrideTransition;
+  origins: ObservedOrigins;
+}
+
+/**
+ * One run of the origin balancer over every configured pool: read, decide (pure), apply the changed
+ * weights in one Route 53 batch per hosted zone, wait for INSYNC and read back, then record.
+ */
+export async function balanceOrigins(
+  deps: BalancerDeps,
+  config: OriginBalancerConfig,
+  trigger: Trigger,
+): Promise<BalancerDecision[]> {
+  const now = deps.now();
+  const evaluated: Evaluated[] = [];
+  const decisions: BalancerDecision[] = [];
+  // Overrides are read once per run; if they cannot be read, no pool may act (a pin could be there).
+  const overrides = deps.overrides.list();
+  overrides.catch(() => undefined);
+  // Every pool's CloudFront series and observed origin metrics in as few GetMetricData calls as the
+  // limits allow; a failed read fails every pool's evaluation (each says why), never reads as zero load.
+  const series = readAllSeries(deps, config, now);
+  series.catch(() => undefined);
+  // One paginated listing per hosted zone (not per pool) and every pool's state in batched reads.
+  const zones = readZones(deps.records, config.pools);
+  const states = readStates(deps, config.pools);
+  states.catch(() => undefined);
+  for (const [index, pool] of config.pools.entries()) {
+    try {
+      const poolSeries = (await series)[index];
+      if (poolSeries === undefined) throw new AwsCallError(`no metrics answer for pool ${pool.name}`);
+      const zone = await zones.get(pool.record.hostedZoneId);
+      const records = zone?.get(recordSetKey(pool.record)) ?? [];
+      const stored = (await states).get(stateKey(pool));
+      evaluated.push(await evaluate(pool, now, await overrides, { series: poolSeries, records, stored }));
+    } catch (error) {
+      decisions.push(failedToEvaluate(pool, trigger, now, modeOf(config, pool), error));
+    }
+  }
+  const steps = new Map<string, PlanStep>();
+  for (const item of evaluated.filter((e) => modeOf(config, e.pool) === "plan")) {
+    try {
+      const step = await stepPlan(deps.state, item.pool, item.plan, now, config.planExpiryMinutes);
+      steps.set(item.target, step);
+      if (step.execute) item.plan = { ...item.plan, after: step.execute.proposed };
+    } catch (error) {
+      // A plan that cannot be stored is not applied: the next run plans again.
+      steps.set(item.target, { note: `plan not stored: ${describeError(error).message}`, post: true });
+    }
+  }
+  const actionable = evaluated.filter((e) => {
+    const mode = modeOf(config, e.pool);
+    if (mode === "auto") return true;
+    // In plan mode an operator's pin and an approved plan are human decisions: they are carried out.
+    return mode === "plan" && (e.plan.rule === "override-pin" || steps.get(e.target)?.execute !== undefined);
+  });
+  const results = await applyChanges(deps, actionable);
+  for (const item of evaluated) {
+    const step = steps.get(item.target);
+    const executed = step?.execute;
+    if (executed && results.get(item.target)?.kind === "applied")
+      await markApplied(deps.state, executed, now);
+    const applied = results.get(item.target) ?? { kind: "not-attempted" };
+    const news = item.overrideNews;
+    const decision = balancerDecision({
+      target: item.target,
+      plan: item.plan,
+      observed: item.observed,
+      trigger,
+      now,
+      mode: modeOf(config, item.pool),
+      applied,
+      ...(step?.note ? { planNote: step.note } : {}),
+      ...(item.override ? { override: inForceOf(item.override) } : {}),
+      ...(news.kind === "ended" ? { overrideEnded: endedSentence(news) } : {}),
+    });
+    const worth = slackWorthiness(decision, item.previous);
+    // An override taking the wheel or handing it back is always said, once; so is a calibration that
+    // moved and a change the observed load did not follow.
+    const finding =
+      item.origins.effect?.kind === "not-honoured" || item.origins.effect?.kind === "unconfirmed";
+    const slack = {
+      ...worth,
+      post:
+        worth.post ||
+        step?.post === true ||
+        news.kind === "started" ||
+        news.kind === "ended" ||
+        item.origins.calibration.moved ||
+        finding,
+    };
+    // A failed apply leaves the state as it was: the next run re-plans from what Route 53 really holds.
+    // A dry run records what it would have done but must not count a change that never happened.
+    if (applied.kind !== "failed") {
+      const { override: remembered } = item.plan.nextState;
+      const base =
+        item.plan.changed && applied.kind !== "applied"
+          ? withOverrideMemory(item.previous, remembered)
+          : item.plan.nextState;
+      const { heldEpisode: _, ...rest } = withObservation(base, item, applied.kind === "applied", now);
+      const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
+      // A state that did not change is not written again (SSM's API rate is per account too).
+      if (JSON.stringify(next) !== JSON.stringify(item.previous) || item.stateVersion === undefined)
+        await deps.state.save(stateKey(item.pool), next);
+    }
+    const message = withButtons(
+      renderBalancerMessage(decision),
+      step?.pendingPlanId ? planButtons(step.pendingPlanId) : undefined,
+    );
+    await recordDecision(decision, deps, { post: slack.post, message });
+    decisions.push(decision);
+  }
+  for (const decision of decisions.filter((d) => d.rule === "evaluation-failed")) {
+    await recordDecision(decision, deps, { post: true, message: renderBalancerMessage(decision) });
+  }
+  return decisions;
+}
+
+async function evaluate(
+  pool: PoolConfig,
+  now: Date,
+  overrides: readonly StoredOverride[],
+  read: { series: PoolSeries; records: WeightedRecord[]; stored: StoredValue<BalancerState> | undefined },
+): Promise<Evaluated> {
+  const target = `${pool.record.name} ${pool.record.type}`;
+  const { series, records, stored } = read;
+  const weights: Weights = {};
+  for (const origin of pool.origins) {
+    const record = records.find((r) => r.setIdentifier === origin.setIdentifier);
+    if (record === undefined) {
+      throw new AwsCallError(
+        `${target} has no weighted record with SetIdentifier "${origin.setIdentifier}" (found: ${records.map((r) => r.setIdentifier).join(", ") || "none"})`,
+      );
+    }
+    weights[origin.setIdentifier] = record.weight;
+  }
+  const { from, end } = windowOf(pool, now);
+  const load = cacheMissLoad(series.cdn, minutesBetween(from, end), pool.metrics.settleMinutes);
+  const previous = stored?.value ?? EMPTY_BALANCER_STATE;
+  const origins = observeOrigins({
+    observedOrigins: pool.origins.filter((o) => o.observedMetric !== undefined).map((o) => o.setIdentifier),
+    samples: load.samples,
+    observed: series.observed,
+    weights,
+    state: previous,
+    policy: pool.calibration,
+    ttlSeconds: Math.max(0, ...records.map((r) => r.ttl ?? 60)),
+    now,
+  });
+  const policy = {
+    ...pool.policy,
+    origins: pool.origins.map(({ observedMetric: _, ...o }) => o),
+    minDatapoints: pool.metrics.minDatapoints,
+  };
+  const policyPlan = planWeights({
+    samples: origins.samples,
+    currentWeights: weights,
+    state: origins.state,
+    policy,
+    now,
+  });
+  const candidates = overrides.filter((o) => appliesTo(o, "origin-balancer", pool.name));
+  const override = overrideInForce(candidates, now);
+  const plan = obeyOverride(policyPlan, override);
+  const observed: BalancerObserved = {
+    samples: load.samples,
+    excluded: load.excluded,
+    origins: policy.origins,
+    ...(origins.calibration.status !== "not-configured"
+      ? { calibration: calibrationView(origins.calibration) }
+      : {}),
+    ...(origins.effect && origins.effect.kind !== "pending"
+      ? { effect: { kind: origins.effect.kind, detail: origins.effect.detail } }
+      : {}),
+    ...(plan.forecast ? { forecast: plan.forecast } : {}),
+    ...(plan.projectedLoad ? { projectedLoad: plan.projectedLoad } : {}),
+  };
+  return {
+    pool,
+    target,
+    records,
+    plan,
+    observed,
+    previous,
+    ...(stored ? { stateVersion: stored.version } : {}),
+    ...(override ? { override } : {}),
+    overrideNews: overrideTransition(previous.override, override, candidates),
+    origins,
+  };
+}
+
+/** One listing per hosted zone, started at once; a zone that cannot be read fails only its own pools. */
+function readZones(
+  records: WeightedRecords,
+  pools: readonly PoolConfig[],
+): Map<string, Promise<Map<string, WeightedRecord[]>>> {
+  const byZone = new Map<string, PoolConfig[]>();
+  for (const pool of pools)
+    byZone.set(pool.record.hostedZoneId, [...(byZone.get(pool.record.hostedZoneId) ?? []), pool]);
+  const reads = new Map<string, Promise<Map<string, WeightedRecord[]>>>();
+  for (const [zone, zonePools] of byZone) {
+    const read = records.readZone(
+      zone,
+      zonePools.map((p) => p.record),
+    );
+    read.catch(() => undefined);
+    reads.set(zone, read);
+  }
+  return reads;
+}
+
+/** Every pool's state: GetParameters 10 names a call when the store can, else one read per pool. */
+async function readStates(
+  deps: BalancerDeps,
+  pools: readonly PoolConfig[],
+): Promise<Map<string, StoredValue<BalancerState>>> {
+  const keys = pools.map(stateKey);
+  if (deps.state.loadMany) return deps.state.loadMany<BalancerState>(keys);
+  const found = new Map<string, StoredValue<BalancerState>>();
+  for (const key of keys) {
+    const value = await deps.state.load<BalancerState>(key);
+    if (value) found.set(key, value);
+  }
+  return found;
+}
+
+/** The minutes a pool reads: its window plus the settling minutes, ending at the current minute. */
+function windowOf(pool: PoolConfig, now: Date): { from: Date; end: Date } {
+  const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const from = new Date(end.getTime() - (pool.metrics.windowMinutes + pool.metrics.settleMinutes) * 60_000);
+  return { from, end };
+}
+
+async function readAllSeries(
+  deps: BalancerDeps,
+  config: OriginBalancerConfig,
+  now: Date,
+): Promise<PoolSeries[]> {
+  const windows = config.pools.map((pool) => windowOf(pool, now));
+  const from = new Date(Math.min(...windows.map((w) => w.from.getTime())));
+  const end = new Date(Math.max(...windows.map((w) => w.end.getTime())));
+  return deps.metrics.fetchPools(
+    config.pools.map((pool) => ({
+      distributionIds: pool.distributions,
+      observed: pool.origins.flatMap((o) =>
+        o.observedMetric ? [{ setIdentifier: o.setIdentifier, metric: o.observedMetric }] : [],
+      ),
+    })),
+    from,
+    end,
+  );
+}
+
+/**
+ * The state to store with this run's calibration; after an applied change, the effect check that a
+ * later run answers (only when an origin has an observed metric).
+ */
+function withObservation(base: BalancerState, item: Evaluated, applied: boolean, now: Date): BalancerState {
+  const { calibration: _, pendingEffect: __, ...rest } = base;
+  const observed = item.origins.state;
+  const next: BalancerState = {
+    ...rest,
+    ...(observed.calibration ? { calibration: observed.calibration } : {}),
+    ...(observed.pendingEffect ? { pendingEffect: observed.pendingEffect } : {}),
+  };
+  if (!applied || !item.plan.changed || observed.calibration === undefined) return next;
+  return {
+    ...next,
+    pendingEffect: {
+      at: now.toISOString(),
+      shareBefore: item.origins.shareOf(item.plan.before),
+      shareAfter: item.origins.shareOf(item.plan.after),
+      factor: item.origins.calibration.factor,
+    },
+  };
+}
+
+/** The state as it was, but with the override memory of this run (so its start is said only once). */
+function withOverrideMemory(state: BalancerState, override: BalancerState["override"]): BalancerState {
+  const { override: _, ...rest } = state;
+  return override ? { ...rest, override } : rest;
+}
+
+/** One ChangeBatch per hosted zone, INSYNC awaited, then every changed record set read back. */
+async function applyChanges(deps: BalancerDeps, evaluated: Evaluated[]): Promise<Map<string, ApplyResult>> {
+  const results = new Map<string, ApplyResult>();
+  const changed: Evaluated[] = [];
+  for (const item of evaluated.filter((e) => e.plan.changed)) {
+    // The claim: re-store the state read, against the version read, before touching Route 53. Of two
+    // overlapping runs (a manual invoke beside the schedule) only one gets past it; the other reports
+    // the ConflictError and changes nothing. The content is unchanged, so a failed apply counts no change.
+    try {
+      item.stateVersion = await deps.state.save(stateKey(item.pool), item.previous, {
+        expectedVersion: item.stateVersion ?? "absent",
+      });
+      changed.push(item);
+    } catch (error) {
+      results.set(item.target, { kind: "failed", error: describeError(error) });
+    }
+  }
+  const byZone = new Map<string, Evaluated[]>();
+  for (const item of changed)
+    byZone.set(item.pool.record.hostedZoneId, [...(byZone.get(item.pool.record.hostedZoneId) ?? []), item]);
+  for (const [zone, items] of byZone) {
+    try {
+      const updates: WeightUpdate[] = items.map((item) => ({
+        ref: item.pool.record,
+        records: item.records
+          .filter(
+            (r) =>
+              item.plan.after[r.setIdentifier] !== undefined && item.plan.after[r.setIdentifier] !== r.weight,
+          )
+          .map((r) => ({ ...r, weight: item.plan.after[r.setIdentifier] as number })),
+      }));
+      const [submitted] = await deps.records.apply(updates);
+      if (submitted === undefined) throw new AwsCallError(`no change submitted for ${zone}`);
+      const status =
+        submitted.status === "INSYNC"
+          ? "INSYNC"
+          : await deps.records.waitInSync(submitted.changeId, deps.deadline());
+      // One read-back listing for the whole zone, however many of its pools changed.
+      const zoneNow = await deps.records.readZone(
+        zone,
+        items.map((item) => item.pool.record),
+      );
+      for (const item of items) {
+        const readBack: Weights = {};
+        for (const r of zoneNow.get(recordSetKey(item.pool.record)) ?? [])
+          readBack[r.setIdentifier] = r.weight;
+        const expected = item.plan.after;
+        const subset: Weights = {};
+        for (const id of Object.keys(expected)) subset[id] = readBack[id] ?? Number.NaN;
+        if (!sameWeights(subset, expected)) {
+          throw new VerificationError(
+            `${item.target} reads back ${JSON.stringify(subset)}, expected ${JSON.stringify(expected)}`,
+          );
+        }
+        results.set(item.target, { kind: "applied", changeId: submitted.changeId, status });
+      }
+    } catch (error) {
+      for (const item of items)
+        if (!results.has(item.target))
+          results.set(item.target, { kind: "failed", error: describeError(error) });
+    }
+  }
+  return results;
+}
+
+function failedToEvaluate(
+  pool: PoolConfig,
+  trigger: Trigger,
+  now: Date,
+  mode: OriginBalancerConfig["mode"],
+  error: unknown,
+): BalancerDecision {
+  const target = `${pool.record.name} ${pool.record.type}`;
+  const err = describeError(error);
+  return {
+    automation: "origin-balancer",
+    target,
+    trigger,
+    at: now.toISOString(),
+    mode,
+    rule: "evaluation-failed",
+    headline: `${target}: could not evaluate — ${err.message}`,
+    observed: { samples: [], excluded: [], origins: pool.origins },
+    before: { weights: {}, shares: {} },
+    after: { weights: {}, shares: {} },
+    guards: [],
+    outcome: "failed",
+    severity: "critical",
+    error: err,
+  };
+}
+
+/** A pool's own mode wins over the section's. */
+function modeOf(config: OriginBalancerConfig, pool: PoolConfig): OriginBalancerConfig["mode"] {
+  return pool.mode ?? config.mode;
+}
+
+export function stateKey(pool: PoolConfig): string {
+  return `origin-balancer/${pool.name}/state`;
+}

@@ -1,0 +1,67 @@
+import type { StageConfig } from "../../shared/config/stage-config";
+import {
+  type ArnContext,
+  type PolicyStatement,
+  readOverridesStatement,
+  ssmParameterArn,
+} from "../kernel/iam-statements";
+
+/**
+ * Least privilege for the override function: write overrides (and their write locks), approve or reject
+ * stored certificate plans, and invoke the functions it hands commands to (canary, cert-rotation, flow-control converge). It cannot touch Route 53,
+ * ELB, EC2 or Run Command: every action on the world goes through the automation that owns it.
+ */
+export function policyStatements(
+  config: StageConfig,
+  ctx: ArnContext,
+  shared: { parameterPrefix: string; slackTokenParameter: string },
+): PolicyStatement[] {
+  const prefix = shared.parameterPrefix.replace(/\/$/, "");
+  const statements: PolicyStatement[] = [
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
+    },
+    readOverridesStatement(ctx, prefix),
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+      Resource: ssmParameterArn(ctx, `${prefix}/overrides/*`),
+    },
+  ];
+  if (config.originBalancer) {
+    statements.push({
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+      Resource: config.originBalancer.pools.flatMap((pool) => [
+        ssmParameterArn(ctx, `${prefix}/origin-balancer/${pool.name}/plan`),
+        ssmParameterArn(ctx, `${prefix}/origin-balancer/${pool.name}/plan.lock`),
+      ]),
+    });
+  }
+  if (config.certRotation) {
+    statements.push({
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+      Resource: config.certRotation.pairs.flatMap((pair) => [
+        ssmParameterArn(ctx, `${prefix}/cert-rotation/${pair.name}/plan`),
+        ssmParameterArn(ctx, `${prefix}/cert-rotation/${pair.name}/plan.lock`),
+      ]),
+    });
+  }
+  const delegates = [
+    config.canary ? "canary" : undefined,
+    config.certRotation ? "cert-rotation" : undefined,
+    config.flowControl ? "flow-control" : undefined,
+  ]
+    .filter((name): name is string => name !== undefined)
+    .map(
+      (name) =>
+        `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.accountId}:function:traffic-autopilot-${ctx.stage}-${name}`,
+    );
+  if (delegates.length > 0) {
+    statements.push({ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: delegates });
+  }
+  return statements;
+}
