@@ -1,5 +1,7 @@
+import { writableArea } from "../kernel/domain/parameter-layout";
 import {
   type ArnContext,
+  layoutParameterArn,
   type PolicyStatement,
   readOverridesStatement,
   ssmParameterArn,
@@ -52,7 +54,7 @@ export function policyStatements(
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/canary/*`),
+      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("canary")),
     },
     readOverridesStatement(ctx, shared.parameterPrefix),
   ];

@@ -1,6 +1,7 @@
 import { AwsCallError, describeError, InvalidEventError, VerificationError } from "../errors";
 import { type AlarmNotification, alarmTrigger } from "../flow-control/alarm-notification";
 import type { Mode, Trigger } from "../kernel/domain/decision";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { postThreaded } from "../kernel/incident-thread";
 import { overrideNews, targetOverride, withOverride } from "../kernel/obey-overrides";
 import { recordDecision } from "../kernel/record-decision";
@@ -50,10 +51,6 @@ export interface CommandResponse {
   decisions: CanaryDecision[];
 }
 
-export function recordKey(canary: string): string {
-  return `canary/${canary}/record`;
-}
-
 /**
  * Evaluates canaries one after the other: read the record, the rule, the gates' states and the canary
  * group's health; decide (pure); apply through one ModifyRule/ModifyListener; read back; record.
@@ -83,7 +80,7 @@ export async function runCanaries(
       });
       // Into the run's thread when there is one; reading it again is best effort.
       const threadTs = await deps.state
-        .load<CanaryRecord>(recordKey(canary.name))
+        .load<CanaryRecord>(parameterKeys.canaryRecord(canary.name))
         .then((stored) => stored?.value.threadTs)
         .catch(() => undefined);
       await recordDecision(decision, deps, {
@@ -139,13 +136,13 @@ export async function commandCanary(
     );
   }
   const now = deps.now();
-  const stored = await deps.state.load<CanaryRecord>(recordKey(canary.name));
+  const stored = await deps.state.load<CanaryRecord>(parameterKeys.canaryRecord(canary.name));
   const result = applyCanaryCommand(stored?.value, command, now, specOf(canary));
   if (!result.ok) {
     deps.logger.warn("canary command refused", { command, refusal: result.refusal });
     return { accepted: false, refusal: result.refusal, decisions: [] };
   }
-  await deps.state.save(recordKey(canary.name), result.record, {
+  await deps.state.save(parameterKeys.canaryRecord(canary.name), result.record, {
     expectedVersion: stored?.version ?? "absent",
   });
   deps.logger.info("canary command accepted", { command, record: result.record });
@@ -169,7 +166,7 @@ async function evaluate(
   trigger: Trigger,
   notification: AlarmNotification | undefined,
 ): Promise<CanaryDecision | undefined> {
-  const key = recordKey(canary.name);
+  const key = parameterKeys.canaryRecord(canary.name);
   const stored = await deps.state.load<CanaryRecord>(key);
   const record = stored?.value;
   if (!isActive(record)) {

@@ -1,5 +1,7 @@
+import { writableArea } from "../kernel/domain/parameter-layout";
 import {
   type ArnContext,
+  layoutParameterArn,
   type PolicyStatement,
   readOverridesStatement,
   ssmParameterArn,
@@ -111,7 +113,7 @@ export function policyStatements(
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/cert-rotation/*`),
+      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("cert-rotation")),
     },
     readOverridesStatement(ctx, shared.parameterPrefix),
   );

@@ -1,6 +1,7 @@
 import { ConflictError, describeError, InvalidEventError } from "../errors";
 import type { Mode, Trigger } from "../kernel/domain/decision";
 import type { StoredOverride } from "../kernel/domain/override-types";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { overrideNews, targetOverride, withOverride } from "../kernel/obey-overrides";
 import { recordDecision } from "../kernel/record-decision";
 import type { CertificateSummary, Certificates } from "../ports/certificates";
@@ -54,8 +55,6 @@ const ACM_KEY_TYPES = [
   "EC_secp384r1",
   "EC_secp521r1",
 ];
-export const stateKey = (pair: string) => `cert-rotation/${pair}/state`;
-export const planKey = (pair: string) => `cert-rotation/${pair}/plan`;
 
 /**
  * One reconciliation of every configured pair. Every trigger (certificate events, the CloudTrail
@@ -124,7 +123,7 @@ async function reconcile(
   list: () => Promise<CertificateSummary[]>,
 ): Promise<CertDecision> {
   const facts = await readFacts(deps, pair);
-  const stored = await deps.state.load<CertRotationState>(stateKey(pair.name));
+  const stored = await deps.state.load<CertRotationState>(parameterKeys.pairState(pair.name));
   const state = stored?.value ?? EMPTY_CERT_STATE;
   const certificates = await readCertificates(deps, pair, facts, state, input.certificateArn, list);
   const plan = planRotation({
@@ -178,7 +177,7 @@ async function reconcile(
       JSON.stringify(final) !== JSON.stringify(stored?.value ?? EMPTY_CERT_STATE) ||
       version !== stored?.version
     ) {
-      await saveQuietly(deps, stateKey(pair.name), final, version);
+      await saveQuietly(deps, parameterKeys.pairState(pair.name), final, version);
     }
   }
   await recordRotation(deps, decision, plan, state, {
@@ -225,7 +224,7 @@ async function execute(
   let current = startRotation(state, rotation, now, planId);
   let claimed: number;
   try {
-    claimed = await deps.state.save(stateKey(ctx.pair.name), current, {
+    claimed = await deps.state.save(parameterKeys.pairState(ctx.pair.name), current, {
       expectedVersion: version ?? "absent",
     });
   } catch (error) {
@@ -262,7 +261,7 @@ async function planMode(
   version: number | undefined,
 ): Promise<Executed & { planInfo: CertObserved["plan"] }> {
   const { deps, pair, plan, now, config } = ctx;
-  const stored = await deps.state.load<StoredPlan>(planKey(pair.name));
+  const stored = await deps.state.load<StoredPlan>(parameterKeys.pairPendingPlan(pair.name));
   const gate = gatePlan(stored?.value, plan, pair.name, now, config.planExpiryHours);
   const info = (p: StoredPlan) => ({ id: p.id, status: p.status, expiresAt: p.expiresAt });
   if (gate.action === "keep") {
@@ -278,11 +277,18 @@ async function planMode(
     const executed = await execute(ctx, state, version, gate.plan.id);
     const status = executed.applied.kind === "applied" ? "applied" : gate.plan.status;
     if (status === "applied")
-      await saveQuietly(deps, planKey(pair.name), { ...gate.plan, status }, stored?.version);
+      await saveQuietly(
+        deps,
+        parameterKeys.pairPendingPlan(pair.name),
+        { ...gate.plan, status },
+        stored?.version,
+      );
     return { ...executed, planInfo: { ...info(gate.plan), status } };
   }
   if (gate.superseded) deps.logger.info("rotation plan superseded", { plan: gate.superseded });
-  await deps.state.save(planKey(pair.name), gate.plan, { expectedVersion: stored?.version ?? "absent" });
+  await deps.state.save(parameterKeys.pairPendingPlan(pair.name), gate.plan, {
+    expectedVersion: stored?.version ?? "absent",
+  });
   const applied: CertApplyResult = {
     kind: "planned",
     planId: gate.plan.id,

@@ -1,6 +1,7 @@
 import type { AlarmObservation } from "../canary/domain/types";
 import { ConflictError, describeError, InvalidEventError, TransientAwsError } from "../errors";
 import type { Trigger } from "../kernel/domain/decision";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { recordInIncident } from "../kernel/incident-thread";
 import { overrideNews, type TargetOverride, targetOverride, withOverride } from "../kernel/obey-overrides";
 import { recordDecision } from "../kernel/record-decision";
@@ -165,7 +166,7 @@ async function runFleet(
   // the plan turns out to hold (one spare read); its failure matters only if something is to be sent.
   const inventory = deps.inventory.listInstances(fleet.tag);
   inventory.catch(() => undefined);
-  const firstLoad = deps.state.load<FleetState>(stateKey(fleet));
+  const firstLoad = deps.state.load<FleetState>(parameterKeys.fleetState(fleet.name));
   firstLoad.catch(() => undefined);
   try {
     // An unreadable override store fails the run: an operator's force or pause could be there.
@@ -242,7 +243,7 @@ async function claim(
   decide: (state: FleetState | undefined) => FlowPlan,
   firstLoad: Promise<StoredValue<FleetState> | undefined>,
 ): Promise<{ plan: FlowPlan; previous: FleetState | undefined; version: number | undefined }> {
-  const key = stateKey(fleet);
+  const key = parameterKeys.fleetState(fleet.name);
   for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
     // The first read was started with the other reads; a re-plan after a conflict reads again.
     const stored = attempt === 1 ? await firstLoad : await deps.state.load<FleetState>(key);
@@ -297,7 +298,9 @@ async function rememberEpisodes(
     ...(heldEpisode ? { heldEpisode } : {}),
   };
   try {
-    await deps.state.save(stateKey(fleet), next, { expectedVersion: version ?? "absent" });
+    await deps.state.save(parameterKeys.fleetState(fleet.name), next, {
+      expectedVersion: version ?? "absent",
+    });
   } catch (error) {
     // Only bookkeeping for Slack episodes: the action stands and the decision must still be recorded.
     if (error instanceof ConflictError) {
@@ -332,8 +335,4 @@ function error(applied: FleetApply): string {
 /** When even the state could not be read: the decision says what failed and nothing was sent. */
 function failedPlan(reason: string): FlowPlan {
   return { action: "apply", rule: "evaluation-failed", intentChanged: false, guards: [], reason };
-}
-
-export function stateKey(fleet: Pick<FleetConfig, "name">): string {
-  return `flow-control/${fleet.name}/state`;
 }

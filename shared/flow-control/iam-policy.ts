@@ -1,5 +1,7 @@
+import { writableArea } from "../kernel/domain/parameter-layout";
 import {
   type ArnContext,
+  layoutParameterArn,
   type PolicyStatement,
   readOverridesStatement,
   ssmParameterArn,
@@ -60,7 +62,7 @@ export function policyStatements(
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/flow-control/*`),
+      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("flow-control")),
     },
     readOverridesStatement(ctx, shared.parameterPrefix),
   ];

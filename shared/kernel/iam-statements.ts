@@ -1,3 +1,4 @@
+import { OVERRIDES_ROOT } from "./domain/parameter-layout";
 /** An IAM policy statement as CloudFormation takes it (strings may hold ${AWS::...} for Fn::Sub). */
 export interface PolicyStatement {
   Effect: "Allow";
@@ -25,12 +26,17 @@ export function ssmParameterArn(ctx: ArnContext, name: string): string {
   return `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${name}`;
 }
 
+/** The ARN of a parameter (or pattern) named by the parameter layout, under the stage's prefix. */
+export function layoutParameterArn(ctx: ArnContext, parameterPrefix: string, key: string): string {
+  return ssmParameterArn(ctx, `${parameterPrefix.replace(/\/$/, "")}/${key}`);
+}
+
 /**
  * Every automation reads the operator overrides on every run: one recursive GetParametersByPath under
  * `<prefix>/overrides` (the path itself is the resource AWS checks for a by-path read).
  */
 export function readOverridesStatement(ctx: ArnContext, parameterPrefix: string): PolicyStatement {
-  const root = `${parameterPrefix.replace(/\/$/, "")}/overrides`;
+  const root = `${parameterPrefix.replace(/\/$/, "")}/${OVERRIDES_ROOT}`;
   return {
     Effect: "Allow",
     Action: ["ssm:GetParametersByPath"],

@@ -2,6 +2,7 @@ import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { Decision } from "./domain/decision";
 import type { OverridableAutomation, OverrideMemory, StoredOverride } from "./domain/override-types";
+import { parameterKeys } from "./domain/parameter-layout";
 import {
   appliesTo,
   endedSentence,
@@ -45,7 +46,7 @@ export async function targetOverride(
   target: string,
   now: Date,
 ): Promise<TargetOverride> {
-  const key = `${automation}/${target}/override-seen`;
+  const key = parameterKeys.overrideSeen(automation, target);
   // Two independent reads, one round trip: flow control waits for them before it may send.
   const [listed, seen] = await Promise.all([
     deps.overrides.list(),

@@ -2,6 +2,7 @@ import { AwsCallError, describeError, VerificationError } from "../errors";
 import { planButtons, withButtons } from "../kernel/domain/buttons";
 import type { Trigger } from "../kernel/domain/decision";
 import type { StoredOverride } from "../kernel/domain/override-types";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import {
   appliesTo,
   endedSentence,
@@ -93,7 +94,7 @@ export async function balanceOrigins(
       if (poolSeries === undefined) throw new AwsCallError(`no metrics answer for pool ${pool.name}`);
       const zone = await zones.get(pool.record.hostedZoneId);
       const records = zone?.get(recordSetKey(pool.record)) ?? [];
-      const stored = (await states).get(stateKey(pool));
+      const stored = (await states).get(parameterKeys.balancerState(pool.name));
       evaluated.push(await evaluate(pool, now, await overrides, { series: poolSeries, records, stored }));
     } catch (error) {
       decisions.push(failedToEvaluate(pool, trigger, now, modeOf(config, pool), error));
@@ -163,7 +164,7 @@ export async function balanceOrigins(
       const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
       // A state that did not change is not written again (SSM's API rate is per account too).
       if (JSON.stringify(next) !== JSON.stringify(item.previous) || item.stateVersion === undefined)
-        await deps.state.save(stateKey(item.pool), next);
+        await deps.state.save(parameterKeys.balancerState(item.pool.name), next);
     }
     const message = withButtons(
       renderBalancerMessage(decision),
@@ -276,7 +277,7 @@ async function readStates(
   deps: BalancerDeps,
   pools: readonly PoolConfig[],
 ): Promise<Map<string, StoredValue<BalancerState>>> {
-  const keys = pools.map(stateKey);
+  const keys = pools.map((pool) => parameterKeys.balancerState(pool.name));
   if (deps.state.loadMany) return deps.state.loadMany<BalancerState>(keys);
   const found = new Map<string, StoredValue<BalancerState>>();
   for (const key of keys) {
@@ -352,7 +353,7 @@ async function applyChanges(deps: BalancerDeps, evaluated: Evaluated[]): Promise
     // overlapping runs (a manual invoke beside the schedule) only one gets past it; the other reports
     // the ConflictError and changes nothing. The content is unchanged, so a failed apply counts no change.
     try {
-      item.stateVersion = await deps.state.save(stateKey(item.pool), item.previous, {
+      item.stateVersion = await deps.state.save(parameterKeys.balancerState(item.pool.name), item.previous, {
         expectedVersion: item.stateVersion ?? "absent",
       });
       changed.push(item);
@@ -438,8 +439,4 @@ function failedToEvaluate(
 /** A pool's own mode wins over the section's. */
 function modeOf(config: OriginBalancerConfig, pool: PoolConfig): OriginBalancerConfig["mode"] {
   return pool.mode ?? config.mode;
-}
-
-export function stateKey(pool: PoolConfig): string {
-  return `origin-balancer/${pool.name}/state`;
 }

@@ -1,5 +1,7 @@
+import { writableArea } from "../kernel/domain/parameter-layout";
 import {
   type ArnContext,
+  layoutParameterArn,
   type PolicyStatement,
   readOverridesStatement,
   ssmParameterArn,
@@ -51,7 +53,7 @@ export function policyStatements(
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/origin-balancer/*`),
+      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("origin-balancer")),
     },
     readOverridesStatement(ctx, shared.parameterPrefix),
   ];

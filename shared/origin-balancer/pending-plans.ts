@@ -1,3 +1,4 @@
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import type { StateStore } from "../ports/state-store";
 import type { PoolConfig } from "./config";
 import { gateWeightPlan, type StoredWeightPlan, withdrawWeightPlan } from "./domain/pending-weight-plan";
@@ -15,8 +16,6 @@ export interface PlanStep {
   pendingPlanId?: string;
 }
 
-export const planKey = (pool: string) => `origin-balancer/${pool}/plan`;
-
 /**
  * Plan mode for one pool: store a wanted change as a plan (posted once), keep it while it still fits,
  * execute it once approved if the weights are still those it was made from, refuse and re-plan
@@ -30,10 +29,10 @@ export async function stepPlan(
   now: Date,
   expiryMinutes: number,
 ): Promise<PlanStep> {
-  const stored = await state.load<StoredWeightPlan>(planKey(pool.name));
+  const stored = await state.load<StoredWeightPlan>(parameterKeys.balancerPendingPlan(pool.name));
   if (!plan.changed || plan.rule === "override-pin") {
     if (stored?.value.status === "pending") {
-      await state.save(planKey(pool.name), withdrawWeightPlan(stored.value), {
+      await state.save(parameterKeys.balancerPendingPlan(pool.name), withdrawWeightPlan(stored.value), {
         expectedVersion: stored.version,
       });
       return { note: `plan ${stored.value.id} withdrawn: the load no longer calls for a change`, post: true };
@@ -51,7 +50,9 @@ export async function stepPlan(
     case "keep":
       return { note: `plan ${gate.plan.id} awaits approval until ${gate.plan.expiresAt}`, post: false };
     case "store": {
-      await state.save(planKey(pool.name), gate.plan, { expectedVersion: stored?.version ?? "absent" });
+      await state.save(parameterKeys.balancerPendingPlan(pool.name), gate.plan, {
+        expectedVersion: stored?.version ?? "absent",
+      });
       const approve = `plan ${gate.plan.id} stored: approve with \`autopilot approve ${gate.plan.id}\` before ${gate.plan.expiresAt}`;
       return {
         note: gate.refused ? `${gate.refused}; ${approve}` : approve,
@@ -64,7 +65,7 @@ export async function stepPlan(
 
 /** Marks an executed plan applied, so it can never run twice. */
 export async function markApplied(state: StateStore, plan: StoredWeightPlan, now: Date): Promise<void> {
-  await state.save(planKey(plan.target), {
+  await state.save(parameterKeys.balancerPendingPlan(plan.target), {
     ...plan,
     status: "applied",
     note: `applied at ${now.toISOString()}`,

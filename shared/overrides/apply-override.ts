@@ -1,14 +1,13 @@
 import { approvePlan, type StoredPlan } from "../cert-rotation/domain/pending-rotation-plan";
-import { planKey } from "../cert-rotation/rotate-certificates";
 import type { StageConfig } from "../config/stage-config";
 import { describeError, InvalidOverrideError } from "../errors";
 import type { Decision } from "../kernel/domain/decision";
 import type { StoredOverride } from "../kernel/domain/override-types";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { rejectStoredPlan } from "../kernel/domain/pending-plan";
 import { isActive } from "../kernel/domain/resolve-override";
 import { recordDecision } from "../kernel/record-decision";
 import { approveWeightPlan, type StoredWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
-import { planKey as balancerPlanKey } from "../origin-balancer/pending-plans";
 import type { AutomationInvoker } from "../ports/automation-invoker";
 import type { Notifier } from "../ports/notifier";
 import type { OverrideStore } from "../ports/override-store";
@@ -240,13 +239,15 @@ async function decidePlan(
   const weightPlan = await decideWeightPlan(deps, stage, request, now);
   if (weightPlan !== undefined) return weightPlan;
   for (const pair of stage.certRotation?.pairs ?? []) {
-    const stored = await deps.state.load<StoredPlan>(planKey(pair.name));
+    const stored = await deps.state.load<StoredPlan>(parameterKeys.pairPendingPlan(pair.name));
     if (stored?.value.id !== request.planId) continue;
     const who = { author: request.author, reason: request.reason };
     const approval =
       request.action === "reject" ? rejectStoredPlan(stored.value, who) : approvePlan(stored.value, who, now);
     if (!approval.ok) return refuse(request, approval.reason);
-    await deps.state.save(planKey(pair.name), approval.plan, { expectedVersion: stored.version });
+    await deps.state.save(parameterKeys.pairPendingPlan(pair.name), approval.plan, {
+      expectedVersion: stored.version,
+    });
     if (request.action === "reject") return { accepted: true, action: "reject", plan: approval.plan };
     const run = await rotateNow(deps, stage, { pair: pair.name, ...who });
     return { accepted: true, action: "approve", plan: approval.plan, result: run.result };
@@ -265,7 +266,7 @@ async function decideWeightPlan(
   now: Date,
 ): Promise<OverrideResponse | undefined> {
   for (const pool of stage.originBalancer?.pools ?? []) {
-    const stored = await deps.state.load<StoredWeightPlan>(balancerPlanKey(pool.name));
+    const stored = await deps.state.load<StoredWeightPlan>(parameterKeys.balancerPendingPlan(pool.name));
     if (stored?.value.id !== request.planId) continue;
     const who = { author: request.author, reason: request.reason };
     const decided =
@@ -273,7 +274,9 @@ async function decideWeightPlan(
         ? rejectStoredPlan(stored.value, who)
         : approveWeightPlan(stored.value, who, now);
     if (!decided.ok) return refuse(request, decided.reason);
-    await deps.state.save(balancerPlanKey(pool.name), decided.plan, { expectedVersion: stored.version });
+    await deps.state.save(parameterKeys.balancerPendingPlan(pool.name), decided.plan, {
+      expectedVersion: stored.version,
+    });
     return { accepted: true, action: request.action, plan: decided.plan };
   }
   return undefined;

@@ -1,6 +1,8 @@
 import type { StageConfig } from "../../shared/config/stage-config";
+import { parameterKeys, writableArea } from "../kernel/domain/parameter-layout";
 import {
   type ArnContext,
+  layoutParameterArn,
   type PolicyStatement,
   readOverridesStatement,
   ssmParameterArn,
@@ -27,7 +29,7 @@ export function policyStatements(
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: ssmParameterArn(ctx, `${prefix}/overrides/*`),
+      Resource: layoutParameterArn(ctx, prefix, writableArea("overrides")),
     },
   ];
   if (config.originBalancer) {
@@ -35,8 +37,8 @@ export function policyStatements(
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: config.originBalancer.pools.flatMap((pool) => [
-        ssmParameterArn(ctx, `${prefix}/origin-balancer/${pool.name}/plan`),
-        ssmParameterArn(ctx, `${prefix}/origin-balancer/${pool.name}/plan.lock`),
+        layoutParameterArn(ctx, prefix, parameterKeys.balancerPendingPlan(pool.name)),
+        layoutParameterArn(ctx, prefix, parameterKeys.lockOf(parameterKeys.balancerPendingPlan(pool.name))),
       ]),
     });
   }
@@ -45,8 +47,8 @@ export function policyStatements(
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
       Resource: config.certRotation.pairs.flatMap((pair) => [
-        ssmParameterArn(ctx, `${prefix}/cert-rotation/${pair.name}/plan`),
-        ssmParameterArn(ctx, `${prefix}/cert-rotation/${pair.name}/plan.lock`),
+        layoutParameterArn(ctx, prefix, parameterKeys.pairPendingPlan(pair.name)),
+        layoutParameterArn(ctx, prefix, parameterKeys.lockOf(parameterKeys.pairPendingPlan(pair.name))),
       ]),
     });
   }

@@ -1,4 +1,5 @@
 import type { StageConfig } from "../../shared/config/stage-config";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { type ArnContext, type PolicyStatement, ssmParameterArn } from "../kernel/iam-statements";
 
 /**
@@ -12,7 +13,7 @@ export function policyStatements(
   shared: { parameterPrefix: string; slackTokenParameter: string },
 ): PolicyStatement[] {
   const prefix = shared.parameterPrefix.replace(/\/$/, "");
-  const replay = `${prefix}/slack-chatops/replay`;
+  const replay = `${prefix}/${parameterKeys.slackReplayRoot()}`;
   const secrets = [
     shared.slackTokenParameter,
     ...(config.slackChatops ? [config.slackChatops.signingSecretParameter] : []),

@@ -1,5 +1,6 @@
 import type { StageConfig } from "../../shared/config/stage-config";
 import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";
+import { PARAMETER_AREAS } from "../kernel/domain/parameter-layout";
 import {
   type ArnContext,
   type PolicyStatement,
@@ -26,12 +27,12 @@ export function policyStatements(
   ];
   // Each configured automation's own state subtree (state, plans, records) and the overrides.
   const subtrees = [
-    config.originBalancer ? "origin-balancer" : undefined,
-    config.flowControl ? "flow-control" : undefined,
-    config.certRotation ? "cert-rotation" : undefined,
-    config.canary ? "canary" : undefined,
-    "overrides",
-  ].filter((s): s is string => s !== undefined);
+    config.originBalancer ? PARAMETER_AREAS["origin-balancer"] : undefined,
+    config.flowControl ? PARAMETER_AREAS["flow-control"] : undefined,
+    config.certRotation ? PARAMETER_AREAS["cert-rotation"] : undefined,
+    config.canary ? PARAMETER_AREAS.canary : undefined,
+    PARAMETER_AREAS.overrides,
+  ].filter((s) => s !== undefined);
   const elbReads = [
     ...(config.certRotation
       ? [

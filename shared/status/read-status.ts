@@ -1,19 +1,16 @@
 import { splitOf } from "../canary/domain/split";
 import type { CanaryRecord } from "../canary/domain/types";
-import { recordKey, refOf, specOf } from "../canary/run-canaries";
+import { refOf, specOf } from "../canary/run-canaries";
 import type { StoredPlan } from "../cert-rotation/domain/pending-rotation-plan";
 import type { CertificateFacts, CertRotationState } from "../cert-rotation/domain/types";
 import { readFacts, recordRef } from "../cert-rotation/read-cert-pair";
-import { stateKey as pairStateKey, planKey } from "../cert-rotation/rotate-certificates";
 import type { StageConfig } from "../config/stage-config";
 import { describeError } from "../errors";
-import { stateKey as fleetStateKey } from "../flow-control/control-fleets";
 import type { FleetState } from "../flow-control/domain/types";
 import { EVERY, type StoredOverride } from "../kernel/domain/override-types";
-import { stateKey as poolStateKey } from "../origin-balancer/balance-origins";
+import { parameterKeys } from "../kernel/domain/parameter-layout";
 import type { StoredWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
 import type { BalancerState } from "../origin-balancer/domain/types";
-import { planKey as poolPlanKey } from "../origin-balancer/pending-plans";
 import type { Certificates } from "../ports/certificates";
 import type { DnsPointer } from "../ports/dns-pointer";
 import type { FleetInventory } from "../ports/fleet-inventory";
@@ -57,8 +54,12 @@ export async function readStatus(
   const fleets = (stage.flowControl?.fleets ?? []).filter((f) => wanted(query, "flow-control", f.name));
   const pairs = (stage.certRotation?.pairs ?? []).filter((p) => wanted(query, "cert-rotation", p.name));
   // Each stored plan is read once and shown both with its pool or pair and in the plans list.
-  const poolPlans = new Map(pools.map((p) => [p.name, load<StoredWeightPlan>(deps, poolPlanKey(p.name))]));
-  const pairPlans = new Map(pairs.map((p) => [p.name, load<StoredPlan>(deps, planKey(p.name))]));
+  const poolPlans = new Map(
+    pools.map((p) => [p.name, load<StoredWeightPlan>(deps, parameterKeys.balancerPendingPlan(p.name))]),
+  );
+  const pairPlans = new Map(
+    pairs.map((p) => [p.name, load<StoredPlan>(deps, parameterKeys.pairPendingPlan(p.name))]),
+  );
   const allPlans = settle(Promise.all([...poolPlans.values(), ...pairPlans.values()]));
   const canaries = (stage.canary?.canaries ?? []).filter((c) => wanted(query, "canary", c.name));
   const [originBalancer, flowControl, certRotation, canary, storedPlans] = await Promise.all([
@@ -71,7 +72,7 @@ export async function readStatus(
             weights: Object.fromEntries(
               (await deps.records.read(pool.record)).map((r) => [r.setIdentifier, r.weight]),
             ),
-            state: await load<BalancerState>(deps, poolStateKey(pool)),
+            state: await load<BalancerState>(deps, parameterKeys.balancerState(pool.name)),
             plan: await poolPlans.get(pool.name),
             overrides: all,
             now,
@@ -85,7 +86,7 @@ export async function readStatus(
           fleetStatus({
             fleet: fleet.name,
             tag: fleet.tag,
-            state: await load<FleetState>(deps, fleetStateKey(fleet)),
+            state: await load<FleetState>(deps, parameterKeys.fleetState(fleet.name)),
             instances: await deps.inventory.listInstances(fleet.tag),
             overrides: all,
             now,
@@ -115,7 +116,7 @@ export async function readStatus(
             },
             facts,
             certificates,
-            state: await load<CertRotationState>(deps, pairStateKey(pair.name)),
+            state: await load<CertRotationState>(deps, parameterKeys.pairState(pair.name)),
             plan: await pairPlans.get(pair.name),
             overrides: all,
             now,
@@ -130,7 +131,7 @@ export async function readStatus(
           return canaryStatus({
             name: c.name,
             steps: specOf(c).steps,
-            record: await load<CanaryRecord>(deps, recordKey(c.name)),
+            record: await load<CanaryRecord>(deps, parameterKeys.canaryRecord(c.name)),
             split: splitOf(await deps.rules.read(refOf(c)), groups).split,
             overrides: all,
             now,

@@ -1,3 +1,4 @@
+import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ACMClient } from "@aws-sdk/client-acm";
@@ -18,7 +19,6 @@ import {
 } from "../../shared/adapters/aws/clients";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
-import { planKey } from "../../shared/cert-rotation/rotate-certificates";
 import type { IncidentThread } from "../../shared/kernel/domain/incident";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
@@ -135,14 +135,14 @@ certRotation:
     expect(repeated?.outcome).toBe("planned");
     expect(slack.calls.length).toBe(waiting);
 
-    const stored = await state.load<StoredPlan>(planKey("t1"));
+    const stored = await state.load<StoredPlan>(parameterKeys.pairPendingPlan("t1"));
     const approved = approvePlan(
       stored?.value as StoredPlan,
       { author: "oncall@example.com", reason: "reviewed" },
       new Date(),
     );
     if (!approved.ok) throw new Error(approved.reason);
-    await state.save(planKey("t1"), approved.plan, { expectedVersion: stored?.version });
+    await state.save(parameterKeys.pairPendingPlan("t1"), approved.plan, { expectedVersion: stored?.version });
     const [applied] = await handlerFor(config)(fixture("scheduled-event"), context);
     expect(applied?.outcome).toBe("applied");
 

@@ -1,3 +1,4 @@
+import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ACMClient } from "@aws-sdk/client-acm";
@@ -28,7 +29,6 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
-import { planKey } from "../../shared/cert-rotation/rotate-certificates";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
@@ -515,7 +515,7 @@ certRotation:
     expect(writesSince(mark)).toEqual([]);
     expect(await observe(pair, "p8")).toEqual(before);
 
-    const stored = await state.load<StoredPlan>(planKey("p8"));
+    const stored = await state.load<StoredPlan>(parameterKeys.pairPendingPlan("p8"));
     expect(stored?.value.status).toBe("pending");
     expect(stored?.value.certificateArn).toBe(next);
     const approved = approvePlan(
@@ -524,13 +524,13 @@ certRotation:
       new Date(),
     );
     if (!approved.ok) throw new Error(approved.reason);
-    await state.save(planKey("p8"), approved.plan, { expectedVersion: stored?.version });
+    await state.save(parameterKeys.pairPendingPlan("p8"), approved.plan, { expectedVersion: stored?.version });
 
     const [applied] = await handlerFor(config)(fixture("scheduled-event"), context);
     expect(applied?.outcome).toBe("applied");
     const after = await observe(pair, "p8");
     expect(after.b).toEqual({ color: "green", certificate: next });
-    expect((await state.load<StoredPlan>(planKey("p8")))?.value.status).toBe("applied");
+    expect((await state.load<StoredPlan>(parameterKeys.pairPendingPlan("p8")))?.value.status).toBe("applied");
     expect(logLines.join("\n")).not.toContain("xoxb-test-token");
   });
 });

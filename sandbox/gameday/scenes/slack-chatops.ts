@@ -1,3 +1,4 @@
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { StateValue } from "@aws-sdk/client-cloudwatch";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { z } from "zod";
@@ -7,7 +8,6 @@ import type { FlowDecision } from "../../../shared/flow-control/domain/flow-cont
 import { BUTTON_ACTIONS } from "../../../shared/kernel/domain/buttons";
 import type { BalancerDecision } from "../../../shared/origin-balancer/domain/balancer-decision";
 import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
-import { planKey } from "../../../shared/origin-balancer/pending-plans";
 import { setAlarmState } from "../../seed/canary-world";
 import { buttonClickBody, signedRequest, slashCommandBody } from "../../servers/slack-interactivity";
 import { alarmEvent, scheduledEvent } from "../events";
@@ -104,7 +104,7 @@ async function approvePlan(world: World, userId: string, author: string): Promis
     }),
   );
   const state = createSsmStateStore(world.clients.ssm, world.config.parameterPrefix);
-  const stored = (await state.load<StoredWeightPlan>(planKey(pool.name)))?.value;
+  const stored = (await state.load<StoredWeightPlan>(parameterKeys.balancerPendingPlan(pool.name)))?.value;
   const [executed] = await world.recorder.invoke<BalancerDecision>(SCENE, () =>
     world.handlers.originBalancerPlanMode(
       scheduledEvent(world.clock.now, world.config.stage, "origin-balancer"),

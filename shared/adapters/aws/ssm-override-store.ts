@@ -2,6 +2,7 @@ import { GetParametersByPathCommand, type SSMClient } from "@aws-sdk/client-ssm"
 import { AwsCallError } from "../../errors";
 import { overrideKey } from "../../kernel/domain/override-keys";
 import type { StoredOverride } from "../../kernel/domain/override-types";
+import { parameterKeys } from "../../kernel/domain/parameter-layout";
 import type { OverrideStore } from "../../ports/override-store";
 import type { StateStore } from "../../ports/state-store";
 
@@ -24,7 +25,7 @@ export function createSsmOverrideStore(client: SSMClient, prefix: string, state:
           new GetParametersByPathCommand({ Path: root, Recursive: true, NextToken: nextToken }),
         );
         for (const parameter of out.Parameters ?? []) {
-          if (parameter.Name?.endsWith(".lock") || parameter.Value === undefined) continue;
+          if (parameter.Name?.endsWith(parameterKeys.lockOf("")) || parameter.Value === undefined) continue;
           try {
             overrides.push(JSON.parse(parameter.Value) as StoredOverride);
           } catch (error) {

@@ -6,6 +6,7 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
+import { parameterKeys } from "../../kernel/domain/parameter-layout";
 import type { ReplayGuard } from "../../ports/slack-chatops";
 import type { Logger } from "../../runtime/logger";
 import { SLACK_TIMESTAMP_WINDOW_SECONDS } from "../../slack-chatops/slack-signature";
@@ -13,7 +14,8 @@ import { SLACK_TIMESTAMP_WINDOW_SECONDS } from "../../slack-chatops/slack-signat
 /** Pages of 10 looked at per claim when sweeping: human traffic leaves few keys, and the sweep is bounded. */
 const SWEEP_PAGES = 3;
 
-export const replayPath = (prefix: string) => `${prefix.replace(/\/$/, "")}/slack-chatops/replay`;
+export const replayPath = (prefix: string) =>
+  `${prefix.replace(/\/$/, "")}/${parameterKeys.slackReplayRoot()}`;
 
 /**
  * Seen Slack requests as SSM parameters `<prefix>/slack-chatops/replay/<sha256 of the signature>`,

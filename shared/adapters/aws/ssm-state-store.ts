@@ -8,6 +8,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { ConflictError, ValueTooLargeError } from "../../errors";
+import { parameterKeys } from "../../kernel/domain/parameter-layout";
 import type { StateStore, StoredValue } from "../../ports/state-store";
 
 /**
@@ -64,7 +65,7 @@ export function createSsmStateStore(
 
   /** Takes the lease; breaks a lease whose holder died (at most once, then reports the conflict). */
   const acquireLock = async (name: string) => {
-    const lock = `${name}.lock`;
+    const lock = parameterKeys.lockOf(name);
     for (let attempt = 0; attempt < 2; attempt++) {
       const lease = JSON.stringify({ expiresAt: new Date(clock() + LOCK_LEASE_MS).toISOString() });
       try {

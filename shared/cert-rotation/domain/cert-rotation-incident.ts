@@ -1,4 +1,5 @@
 import { type IncidentRoute, withoutPrefix } from "../../kernel/domain/incident";
+import { incidentKeys } from "../../kernel/domain/parameter-layout";
 import type { CertDecision } from "./cert-decision";
 
 /** The rotation a decision is about, as the workflow knows it after acting. */
@@ -23,7 +24,7 @@ export function certIncidentRoute(
 ): IncidentRoute | undefined {
   if (rotation === undefined || decision.mode === "dry-run") return undefined;
   return {
-    key: `cert-rotation/${decision.target}/${rotation.id}`,
+    key: incidentKeys.rotation(decision.target, rotation.id),
     title: rotationTitle(decision.target, rotation.id),
     headline: withoutPrefix(decision.headline, `${decision.target}: `),
     severity: decision.severity,
@@ -38,7 +39,7 @@ export function certIncidentRoute(
  */
 export function abandonedRotationRoute(pair: string, rotationId: string, detail: string): IncidentRoute {
   return {
-    key: `cert-rotation/${pair}/${rotationId}`,
+    key: incidentKeys.rotation(pair, rotationId),
     title: rotationTitle(pair, rotationId),
     headline: `dropped before any device saw it — ${detail}`,
     severity: "warn",

@@ -1,4 +1,5 @@
 import { type IncidentRoute, louder, withoutPrefix } from "../../kernel/domain/incident";
+import { incidentKeys } from "../../kernel/domain/parameter-layout";
 import type { FlowDecision } from "./flow-control-decision";
 import type { FlowPlan } from "./plan-flow-control";
 import type { FlowMode } from "./types";
@@ -27,7 +28,7 @@ export function flowIncidentRoute(
   const engaged = wasEngaged || ENGAGED.has(wanted);
   const closes = wanted === "open" && decision.outcome === "applied";
   return {
-    key: `flow-control/${fleet.name}`,
+    key: incidentKeys.fleet(fleet.name),
     title: `Flow control · ${decision.target}`,
     headline: withoutPrefix(decision.headline, `${decision.target}: `),
     // Visitors are turned away while the fleet is engaged: the root stays at least yellow until released.

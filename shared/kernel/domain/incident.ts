@@ -1,4 +1,5 @@
 import type { Severity } from "./decision";
+import { isParameterArea, parameterKeys } from "./parameter-layout";
 
 /**
  * An incident is the life of one thing going wrong and being handled: flow control engaged -> admission
@@ -43,10 +44,11 @@ export interface IncidentThread {
  */
 export function threadKey(incidentKey: string): string {
   const slash = incidentKey.indexOf("/");
-  if (slash <= 0 || slash === incidentKey.length - 1) {
+  const area = incidentKey.slice(0, slash);
+  if (slash <= 0 || slash === incidentKey.length - 1 || !isParameterArea(area)) {
     throw new Error(`incident key "${incidentKey}" must be "<automation>/<what>"`);
   }
-  return `${incidentKey.slice(0, slash)}/threads/${incidentKey.slice(slash + 1)}`;
+  return parameterKeys.incidentThread(area, incidentKey.slice(slash + 1));
 }
 
 /**

@@ -1,11 +1,11 @@
 import { EVERY, type OverridableAutomation } from "./override-types";
+import { EVERY_SEGMENT, parameterKeys } from "./parameter-layout";
 
-/** SSM parameter names cannot hold "*": EVERY is stored as "_all" (no configured name starts with "_"). */
-const segment = (name: string) => (name === EVERY ? "_all" : name);
+const segment = (name: string) => (name === EVERY ? EVERY_SEGMENT : name);
 
 /** Where the override for one scope lives, under the stage's parameter prefix. */
 export function overrideKey(automation: OverridableAutomation | typeof EVERY, target: string): string {
-  return `overrides/${segment(automation)}/${segment(target)}`;
+  return parameterKeys.override(segment(automation), segment(target));
 }
 
 /** Every key whose override may apply to this target, most specific first. */

@@ -1,3 +1,4 @@
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,7 +7,6 @@ import type { CanaryRecord } from "../../../shared/canary/domain/types";
 import {
   type CanaryDeps,
   commandCanary,
-  recordKey,
   runCanaries,
   runForAlarms,
 } from "../../../shared/canary/run-canaries";
@@ -90,7 +90,7 @@ function world(mode: "auto" | "plan" | "dry-run" = "auto") {
       author: "alice",
       reason: "release 2026.11.2",
     });
-  const record = async () => (await state.load<CanaryRecord>(recordKey("checkout")))?.value;
+  const record = async () => (await state.load<CanaryRecord>(parameterKeys.canaryRecord("checkout")))?.value;
   const percent = () => {
     const w = rules.current(RULE)?.weights ?? {};
     return Math.round(((w[CANARY] ?? 0) / ((w[CANARY] ?? 0) + (w[STABLE] ?? 0))) * 1000) / 10;

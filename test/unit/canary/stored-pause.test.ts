@@ -1,7 +1,8 @@
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { describe, expect, it } from "vitest";
 import { canarySectionSchema } from "../../../shared/canary/config";
 import type { CanaryRecord } from "../../../shared/canary/domain/types";
-import { commandCanary, recordKey, runCanaries } from "../../../shared/canary/run-canaries";
+import { commandCanary, runCanaries } from "../../../shared/canary/run-canaries";
 import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
 import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
 
@@ -79,7 +80,7 @@ describe("a canary under a stored pause (pause every canary, or everything)", ()
     expect(held?.outcome).toBe("held");
     expect(held?.override).toMatchObject({ kind: "pause", author: "bob", id: "ovr-1" });
     expect(w.percent()).toBe(1);
-    const record = (await w.state.load<CanaryRecord>(recordKey("checkout")))?.value;
+    const record = (await w.state.load<CanaryRecord>(parameterKeys.canaryRecord("checkout")))?.value;
     expect(record?.status).toBe("running");
     expect(record?.pause).toBeUndefined();
 

@@ -1,3 +1,4 @@
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { describe, expect, it } from "vitest";
 import { certRotationSchema } from "../../../shared/cert-rotation/config";
 import type {
@@ -8,8 +9,7 @@ import type {
 import {
   type CertRotationDeps,
   rotateCertificates,
-  stateKey,
-} from "../../../shared/cert-rotation/rotate-certificates";
+  } from "../../../shared/cert-rotation/rotate-certificates";
 import { ConflictError } from "../../../shared/errors";
 import type { Certificates } from "../../../shared/ports/certificates";
 import type { DnsPointer } from "../../../shared/ports/dns-pointer";
@@ -157,7 +157,7 @@ describe("the rotation workflow", () => {
     const [decision] = await rotateCertificates(deps, config(), schedule);
     expect(decision?.outcome).toBe("applied");
     expect(decision?.change).toMatchObject({ dnsStatus: "PENDING" });
-    const saved = stored.get(stateKey("iot"))?.value as
+    const saved = stored.get(parameterKeys.pairState("iot"))?.value as
       | { inFlight?: unknown; lastRotation?: unknown }
       | undefined;
     expect(saved?.inFlight).toBeUndefined();
@@ -170,7 +170,7 @@ describe("the rotation workflow", () => {
     expect(decision?.outcome).toBe("failed");
     expect(decision?.error?.name).toBe("VerificationError");
     expect(writes).not.toContain("dns");
-    const saved = stored.get(stateKey("iot"))?.value as { inFlight?: { leaseUntil?: string } } | undefined;
+    const saved = stored.get(parameterKeys.pairState("iot"))?.value as { inFlight?: { leaseUntil?: string } } | undefined;
     expect(saved?.inFlight).toBeDefined();
     expect(saved?.inFlight?.leaseUntil).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { describe, expect, it } from "vitest";
 import type { AlarmObservation } from "../../../shared/canary/domain/types";
 import { ConflictError } from "../../../shared/errors";
@@ -7,7 +8,6 @@ import {
   convergeFleets,
   type FlowControlDeps,
   handleAlarms,
-  stateKey,
 } from "../../../shared/flow-control/control-fleets";
 import type { InvocationObservation } from "../../../shared/flow-control/domain/invocation-result";
 import type { AlarmSignal, FleetState, FlowMode } from "../../../shared/flow-control/domain/types";
@@ -49,7 +49,7 @@ function config(extra: Record<string, unknown> = {}): FlowControlConfig {
 const webOnly = (extra: Record<string, unknown> = {}) => config({ fleets: [WEB_FLEET], ...extra });
 
 const stored = (state: MemoryStateStore) =>
-  (state.values.get(stateKey({ name: "web" }))?.value as FleetState | undefined) ?? ({} as FleetState);
+  (state.values.get(parameterKeys.fleetState("web"))?.value as FleetState | undefined) ?? ({} as FleetState);
 
 /**
  * CloudWatch's alarm states as DescribeAlarms reports them. A notification made with `alarm` is a real
