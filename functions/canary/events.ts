@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { CanaryCommand } from "../../shared/canary/domain/commands";
 import { InvalidEventError } from "../../shared/errors";
+import type { Trigger } from "../../shared/kernel/domain/decision";
+import { authorSchema, reasonSchema } from "../../shared/overrides/override-request";
 import {
   type AlarmNotification,
   looksLikeSnsEvent,
   parseAlarmNotifications,
-} from "../../shared/flow-control/alarm-notification";
-import type { Trigger } from "../../shared/kernel/domain/decision";
-import { authorSchema, reasonSchema } from "../../shared/overrides/override-request";
+} from "../../shared/runtime/alarm-notification";
 import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
 
 /** The three ways the canary function is woken up. */

@@ -5,7 +5,7 @@ import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-ali
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { CertRotationConfig } from "../../shared/cert-rotation/config";
-import type { CertRotationDeps } from "../../shared/cert-rotation/rotate-certificates";
+import type { CertRotationDeps } from "../../shared/cert-rotation/deps";
 import { readOnce } from "../../shared/kernel/obey-overrides";
 import {
   coldStart,

@@ -5,7 +5,7 @@ import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-comm
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { FlowControlConfig } from "../../shared/flow-control/config";
-import type { FlowControlDeps } from "../../shared/flow-control/control-fleets";
+import type { FlowControlDeps } from "../../shared/flow-control/deps";
 import { readOnce } from "../../shared/kernel/obey-overrides";
 import {
   coldStart,

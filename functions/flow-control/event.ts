@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { InvalidEventError } from "../../shared/errors";
+import type { AlarmInput } from "../../shared/flow-control/control-fleets";
+import type { Trigger } from "../../shared/kernel/domain/decision";
 import {
   type AlarmNotification,
   alarmTrigger,
   looksLikeSnsEvent,
   parseAlarmNotifications,
-} from "../../shared/flow-control/alarm-notification";
-import type { AlarmInput } from "../../shared/flow-control/control-fleets";
-import type { Trigger } from "../../shared/kernel/domain/decision";
+} from "../../shared/runtime/alarm-notification";
 import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
 
 /** What the flow-control function is invoked with: alarm notifications (SNS) or its converge schedule. */

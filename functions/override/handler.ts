@@ -3,12 +3,12 @@ import { ConflictError, InvalidOverrideError } from "../../shared/errors";
 import { answerInSlack } from "../../shared/overrides/answer-in-slack";
 import { applyOverride, type Caller } from "../../shared/overrides/apply-override";
 import { type OverrideRequest, parseOverrideRequest } from "../../shared/overrides/override-request";
-import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import {
   isSlackOverrideEnvelope,
   type SlackOverrideEnvelope,
   slackOverrideEnvelopeSchema,
-} from "../../shared/slack-chatops/slack-override-envelope";
+} from "../../shared/overrides/slack-override-envelope";
+import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import { createOverrideRuntime, type OverrideRuntime } from "./deps";
 
 /**

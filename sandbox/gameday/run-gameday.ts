@@ -13,16 +13,9 @@ import { alive, descendants } from "../servers/process-tree";
 import { createScenarioClock } from "./clock";
 import { renderReport } from "./report/render-report";
 import type { Scenario } from "./scenario";
+import type { SceneOutcome } from "./scene-outcome";
 import type { SceneCheck } from "./scenes/scene";
 import { type RunningWorld, repoRoot, startWorld } from "./world";
-
-export interface SceneOutcome {
-  name: string;
-  expectation: string;
-  status: "passed" | "failed" | "skipped";
-  checks: SceneCheck[];
-  startedAt: string;
-}
 
 export interface GamedayOptions {
   scenario: Scenario;

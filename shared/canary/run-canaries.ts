@@ -1,5 +1,4 @@
 import { AwsCallError, describeError, InvalidEventError, VerificationError } from "../errors";
-import { type AlarmNotification, alarmTrigger } from "../flow-control/alarm-notification";
 import type { Mode, Trigger } from "../kernel/domain/decision";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { postThreaded } from "../kernel/incident-thread";
@@ -11,6 +10,7 @@ import type { Notifier } from "../ports/notifier";
 import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { TargetHealth } from "../ports/target-health";
+import { type AlarmNotification, alarmTrigger } from "../runtime/alarm-notification";
 import type { Logger } from "../runtime/logger";
 import type { CanaryConfig, CanarySectionConfig } from "./config";
 import {

@@ -1,9 +1,9 @@
 import { VerificationError } from "../errors";
 import type { CertPairConfig, CertRotationConfig } from "./config";
+import type { CertRotationDeps } from "./deps";
 import { recordTarget } from "./domain/dns-target";
 import type { RotationStep } from "./domain/snapshot";
 import { recordRef } from "./read-cert-pair";
-import type { CertRotationDeps } from "./rotate-certificates";
 
 /** Applies one step and reads it back; the next step runs only on what was read back. */
 export async function applyStep(

@@ -1,10 +1,10 @@
 import type { CertificateSummary } from "../ports/certificates";
 import type { DnsPointerRef } from "../ports/dns-pointer";
 import type { CertPairConfig } from "./config";
+import type { CertRotationDeps } from "./deps";
 import { summaryMayConcern } from "./domain/candidates";
 import type { PairFacts } from "./domain/pair-state";
 import type { CertificateFacts, CertRotationState } from "./domain/types";
-import type { CertRotationDeps } from "./rotate-certificates";
 
 /** Bound on DescribeCertificate calls per run (ACM allows 10/s; a daily run can afford a few hundred). */
 const MAX_DESCRIBED = 300;

@@ -14,6 +14,7 @@ import type { Logger } from "../runtime/logger";
 import type { CertRotationTrigger } from "./acm-event";
 import { applyStep } from "./apply-rotation-step";
 import type { CertPairConfig, CertRotationConfig } from "./config";
+import type { CertRotationDeps } from "./deps";
 import {
   type CertApplyResult,
   type CertDecision,
@@ -30,20 +31,6 @@ import type { RotationStep } from "./domain/snapshot";
 import { type CertificateFacts, type CertRotationState, EMPTY_CERT_STATE } from "./domain/types";
 import { readCertificates, readFacts } from "./read-cert-pair";
 import { recordRotation } from "./record-rotation";
-
-export interface CertRotationDeps {
-  balancers: LoadBalancers;
-  certificates: Certificates;
-  dns: DnsPointer;
-  state: StateStore;
-  /** Operator overrides, read once per run: an unreadable store stops the run (a pause could be there). */
-  overrides: OverrideReader;
-  notifier: Notifier;
-  logger: Logger;
-  now: () => Date;
-  /** When the invocation must have finished its AWS work (Lambda time left minus a margin). */
-  deadline: () => Date;
-}
 
 /** Every ACM key type, so a certificate with a key the ALB refuses is reported with that reason. */
 const ACM_KEY_TYPES = [

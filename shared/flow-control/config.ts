@@ -144,4 +144,3 @@ export type FleetConfig = z.infer<typeof fleetSchema>;
 export type FlowControlConfig = z.infer<typeof flowControlSchema>;
 
 // Kept in its own file so the functions can use it without evaluating the schemas above.
-export { fleetPolicy } from "./fleet-policy";

@@ -1,5 +1,5 @@
-import type { AlarmObservation } from "../canary/domain/types";
 import { ConflictError, describeError, InvalidEventError, TransientAwsError } from "../errors";
+import type { AlarmObservation } from "../kernel/domain/alarm-observation";
 import type { Trigger } from "../kernel/domain/decision";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
 import { recordInIncident } from "../kernel/incident-thread";
@@ -13,6 +13,7 @@ import type { OverrideReader } from "../ports/override-store";
 import type { StateStore, StoredValue } from "../ports/state-store";
 import type { Logger } from "../runtime/logger";
 import type { FleetConfig, FlowControlConfig } from "./config";
+import type { FlowControlDeps } from "./deps";
 import { boundedUnconverged } from "./domain/bounded-state";
 import { missedSignal, unconfirmedBecause, unconfirmedPlan } from "./domain/confirm-alarm";
 import {
@@ -29,21 +30,6 @@ import { type FlowPlan, planAlarm, planConverge } from "./domain/plan-flow-contr
 import type { AlarmSignal, FleetState } from "./domain/types";
 import { fleetPolicy } from "./fleet-policy";
 import { reachFleet } from "./reach-fleet";
-
-export interface FlowControlDeps {
-  inventory: FleetInventory;
-  commands: FleetCommands;
-  /** CloudWatch's current alarm states: what is acted on, not the notification's word. */
-  alarms: AlarmStates;
-  state: StateStore;
-  /** Operator overrides, read once per run: an unreadable store stops the run (a pause could be there). */
-  overrides: OverrideReader;
-  notifier: Notifier;
-  logger: Logger;
-  now: () => Date;
-  /** When the invocation must have finished its AWS work (Lambda time left minus a margin). */
-  deadline: () => Date;
-}
 
 /** One alarm state change, as the handler parsed it from SNS. */
 export interface AlarmInput {

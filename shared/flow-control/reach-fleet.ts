@@ -1,5 +1,5 @@
 import type { FlowControlConfig } from "./config";
-import type { FlowControlDeps } from "./control-fleets";
+import type { FlowControlDeps } from "./deps";
 import type { FleetApply } from "./domain/flow-control-decision";
 import { intentAction } from "./domain/intent";
 import {

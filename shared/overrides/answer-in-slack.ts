@@ -2,9 +2,9 @@ import type { StageConfig } from "../config/stage-config";
 import { describeError } from "../errors";
 import { answeredBlocks } from "../kernel/domain/buttons";
 import type { SlackResponder, SlackResponse } from "../ports/slack-chatops";
-import type { SlackOverrideEnvelope } from "../slack-chatops/slack-override-envelope";
 import { applyOverride, type Caller, type OverrideDeps, type OverrideResponse } from "./apply-override";
 import { parseOverrideRequest } from "./override-request";
+import type { SlackOverrideEnvelope } from "./slack-override-envelope";
 
 /**
  * A request from Slack (handed over by the slack-chatops endpoint): carried out with exactly the CLI's

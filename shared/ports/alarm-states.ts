@@ -1,4 +1,4 @@
-import type { AlarmObservation } from "../canary/domain/types";
+import type { AlarmObservation } from "../kernel/domain/alarm-observation";
 
 /** CloudWatch alarms' current states (metric and composite alarms). */
 export interface AlarmStates {

@@ -1,4 +1,4 @@
-import type { SlackOverrideEnvelope } from "../slack-chatops/slack-override-envelope";
+import type { SlackOverrideEnvelope } from "../overrides/slack-override-envelope";
 
 /** Remembers the signed requests already seen, for as long as their signature could be replayed. */
 export interface ReplayGuard {

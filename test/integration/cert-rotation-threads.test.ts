@@ -1,4 +1,3 @@
-import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ACMClient } from "@aws-sdk/client-acm";
@@ -20,6 +19,7 @@ import {
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
 import type { IncidentThread } from "../../shared/kernel/domain/incident";
+import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
 import { createTestCertificate } from "../support/certificates";
@@ -142,7 +142,9 @@ certRotation:
       new Date(),
     );
     if (!approved.ok) throw new Error(approved.reason);
-    await state.save(parameterKeys.pairPendingPlan("t1"), approved.plan, { expectedVersion: stored?.version });
+    await state.save(parameterKeys.pairPendingPlan("t1"), approved.plan, {
+      expectedVersion: stored?.version,
+    });
     const [applied] = await handlerFor(config)(fixture("scheduled-event"), context);
     expect(applied?.outcome).toBe("applied");
 

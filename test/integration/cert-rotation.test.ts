@@ -1,4 +1,3 @@
-import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ACMClient } from "@aws-sdk/client-acm";
@@ -30,6 +29,7 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
 import { parseStageConfig } from "../../shared/config/stage-config";
+import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
 import { createSlackClient } from "../../shared/runtime/bootstrap";
@@ -524,7 +524,9 @@ certRotation:
       new Date(),
     );
     if (!approved.ok) throw new Error(approved.reason);
-    await state.save(parameterKeys.pairPendingPlan("p8"), approved.plan, { expectedVersion: stored?.version });
+    await state.save(parameterKeys.pairPendingPlan("p8"), approved.plan, {
+      expectedVersion: stored?.version,
+    });
 
     const [applied] = await handlerFor(config)(fixture("scheduled-event"), context);
     expect(applied?.outcome).toBe("applied");

@@ -12,10 +12,10 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createResponseUrlResponder } from "../../shared/adapters/http/slack-response-url";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import type { StageConfig } from "../../shared/config/stage-config";
+import type { SlackOverrideEnvelope } from "../../shared/overrides/slack-override-envelope";
 import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import type { HttpAnswer } from "../../shared/slack-chatops/answer-slack";
-import type { SlackOverrideEnvelope } from "../../shared/slack-chatops/slack-override-envelope";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 

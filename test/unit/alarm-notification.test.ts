@@ -7,7 +7,7 @@ import {
   looksLikeSnsEvent,
   NotAnAlarmNotificationError,
   parseAlarmNotifications,
-} from "../../shared/flow-control/alarm-notification";
+} from "../../shared/runtime/alarm-notification";
 
 type SnsEvent = { Records: { Sns: { Message: string } }[] };
 const fixture = (name: string): SnsEvent =>

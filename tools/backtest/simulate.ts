@@ -1,6 +1,5 @@
 import { cacheMissLoad } from "../../shared/origin-balancer/domain/cache-miss-load";
 import {
-  type CalibrationState,
   calibrate,
   calibratedSamples,
   DEFAULT_CALIBRATION_POLICY,
@@ -11,6 +10,7 @@ import { planWeights } from "../../shared/origin-balancer/domain/plan-weights";
 import type {
   BalancerPolicy,
   BalancerState,
+  CalibrationState,
   LoadSample,
   Weights,
 } from "../../shared/origin-balancer/domain/types";

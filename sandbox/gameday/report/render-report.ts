@@ -4,7 +4,7 @@
  */
 
 import { emojify } from "../emoji";
-import type { SceneOutcome } from "../run-gameday";
+import type { SceneOutcome } from "../scene-outcome";
 import type { Recorder } from "../timeline";
 import { type LineChart, renderLineChart } from "./charts";
 import { esc } from "./html";

@@ -1,4 +1,3 @@
-import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { StateValue } from "@aws-sdk/client-cloudwatch";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { z } from "zod";
@@ -6,6 +5,7 @@ import { createSsmOverrideStore } from "../../../shared/adapters/aws/ssm-overrid
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
 import { BUTTON_ACTIONS } from "../../../shared/kernel/domain/buttons";
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { BalancerDecision } from "../../../shared/origin-balancer/domain/balancer-decision";
 import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
 import { setAlarmState } from "../../seed/canary-world";

@@ -1,5 +1,5 @@
 import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import type { AlarmObservation, AlarmStateValue } from "../../canary/domain/types";
+import type { AlarmObservation, AlarmStateValue } from "../../kernel/domain/alarm-observation";
 import type { AlarmStates } from "../../ports/alarm-states";
 
 /** DescribeAlarms takes at most 100 alarm names per call. */

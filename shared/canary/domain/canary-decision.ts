@@ -1,6 +1,7 @@
+import type { AlarmObservation } from "../../kernel/domain/alarm-observation";
 import type { Decision, Mode, Outcome, Severity, Trigger } from "../../kernel/domain/decision";
 import { stepLabel } from "./commands";
-import type { AlarmObservation, CanaryStepPlan, HealthObservation } from "./plan-canary-step";
+import type { CanaryStepPlan, HealthObservation } from "./plan-canary-step";
 import { canaryPercent, describeSplit } from "./split";
 import type { CanaryRecord, CanarySpec, CanarySplit } from "./types";
 

@@ -1,9 +1,9 @@
+import type { AlarmObservation } from "../../kernel/domain/alarm-observation";
 import type { Guard, OverrideInForce } from "../../kernel/domain/decision";
 import { stepLabel } from "./commands";
 import { dropLapsed, locate } from "./run-position";
 import { canaryPercent, fullSplit, rollbackSplit, splitForStep } from "./split";
 import {
-  type AlarmObservation,
   BASELINE_STEP,
   type CanaryRecord,
   type CanarySpec,
@@ -12,7 +12,7 @@ import {
   isActive,
 } from "./types";
 
-export type { AlarmObservation, AlarmStateValue, HealthObservation } from "./types";
+export type { HealthObservation } from "./types";
 
 export type CanaryAction = "advance" | "hold" | "promote" | "rollback" | "complete" | "none";
 

@@ -86,16 +86,6 @@ export function isActive(
   return record !== undefined && ACTIVE_STATUSES.includes(record.status);
 }
 
-export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
-
-/** A gate alarm's CURRENT state, read from CloudWatch (never taken from a notification). */
-export interface AlarmObservation {
-  name: string;
-  state: AlarmStateValue;
-  reason?: string;
-  updatedAt?: string;
-}
-
 /** The canary target group's health: targets per state ("healthy", "initial", "unhealthy", ...). */
 export interface HealthObservation {
   healthy: number;

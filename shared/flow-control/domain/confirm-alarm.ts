@@ -1,4 +1,4 @@
-import type { AlarmObservation } from "../../canary/domain/types";
+import type { AlarmObservation } from "../../kernel/domain/alarm-observation";
 import { describeIntent, sameIntent } from "./intent";
 import type { FlowPlan } from "./plan-flow-control";
 import type { AlarmSignal, FleetPolicy, FleetState, FlowIntent } from "./types";

@@ -4,7 +4,9 @@
  */
 
 /** The modes flowctl serves: everyone passes, only cookie holders pass, or N new users per second too. */
-export type FlowMode = "open" | "closed" | "admitting";
+import type { FlowMode } from "../../kernel/domain/override-types";
+
+export type { FlowMode };
 
 /** A mode and its admission rate; the rate is 0 unless the mode is "admitting". */
 export interface FlowIntent {

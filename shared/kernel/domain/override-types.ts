@@ -1,5 +1,3 @@
-import type { FlowMode } from "../../flow-control/domain/types";
-import type { Weights } from "../../origin-balancer/domain/types";
 import type { Automation } from "./decision";
 
 /** The automations an operator can take the wheel from. */
@@ -22,7 +20,7 @@ export const EVERY = "*";
  * - pause: change nothing; keep observing and recording.
  */
 export type OverrideAction =
-  | { kind: "pin"; weights: Weights }
+  | { kind: "pin"; weights: PinnedWeights }
   | { kind: "force"; mode: FlowMode; admitRate: number }
   | { kind: "pause" };
 
@@ -51,3 +49,9 @@ export interface OverrideMemory {
   author: string;
   expiresAt: string;
 }
+
+/** A pin's weights by SetIdentifier (the same shape as the balancer's Weights, which the kernel does not import). */
+export type PinnedWeights = Record<string, number>;
+
+/** The serving modes of a HAProxy fleet under flow control (an override may force one). */
+export type FlowMode = "open" | "closed" | "admitting";

@@ -1,4 +1,4 @@
-import type { LoadSample } from "./types";
+import type { CalibrationState, LoadSample } from "./types";
 
 /** How the formula is corrected by what the origins really serve. */
 export interface CalibrationPolicy {
@@ -23,15 +23,6 @@ export const DEFAULT_CALIBRATION_POLICY: Omit<CalibrationPolicy, "settleMinutes"
   smoothingMinutes: 10,
   announceStep: 0.05,
 });
-
-/** What the balancer remembers of the calibration between runs. */
-export interface CalibrationState {
-  factor: number;
-  /** The newest minute already taken in: each minute is counted once, however often it is re-read. */
-  throughMinute?: string;
-  /** The factor last said in Slack. */
-  announcedFactor?: number;
-}
 
 /** One minute of the origins that report an observed metric. */
 export interface ObservedMinute {

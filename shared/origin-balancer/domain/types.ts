@@ -1,5 +1,4 @@
 import type { OverrideMemory } from "../../kernel/domain/override-types";
-import type { CalibrationState } from "./calibration";
 import type { PendingEffect } from "./effect-check";
 /** One origin behind the weighted record set, listed in cost order (cheapest first). */
 export interface OriginSpec {
@@ -73,4 +72,13 @@ export type Weights = Record<string, number>;
 export interface LoadSample {
   minute: string;
   load: number;
+}
+
+/** What the balancer remembers of the calibration between runs. */
+export interface CalibrationState {
+  factor: number;
+  /** The newest minute already taken in: each minute is counted once, however often it is re-read. */
+  throughMinute?: string;
+  /** The factor last said in Slack. */
+  announcedFactor?: number;
 }

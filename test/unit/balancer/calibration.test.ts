@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   type CalibrationPolicy,
-  type CalibrationState,
   calibrate,
   calibratedSamples,
   describeCalibration,
   type ObservedMinute,
 } from "../../../shared/origin-balancer/domain/calibration";
+import type { CalibrationState } from "../../../shared/origin-balancer/domain/types";
 
 const policy: CalibrationPolicy = {
   minFactor: 0.5,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCanaryEvent } from "../../../functions/canary/events";
 import { InvalidEventError } from "../../../shared/errors";
-import { NotAnAlarmNotificationError } from "../../../shared/flow-control/alarm-notification";
+import { NotAnAlarmNotificationError } from "../../../shared/runtime/alarm-notification";
 
 const fixture = (file: string) =>
   JSON.parse(readFileSync(path.resolve(__dirname, `../../fixtures/events/${file}.json`), "utf8"));

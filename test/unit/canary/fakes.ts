@@ -1,7 +1,8 @@
-import type { AlarmObservation, HealthObservation } from "../../../shared/canary/domain/plan-canary-step";
+import type { HealthObservation } from "../../../shared/canary/domain/plan-canary-step";
 import type { ForwardWeights } from "../../../shared/canary/domain/split";
 import type { CanaryDeps } from "../../../shared/canary/run-canaries";
 import { ConflictError } from "../../../shared/errors";
+import type { AlarmObservation } from "../../../shared/kernel/domain/alarm-observation";
 import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
 import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { ForwardRef, ListenerRules } from "../../../shared/ports/listener-rules";

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  type AlarmObservation,
   type CanaryStepInput,
   type CanaryStepPlan,
   planCanaryStep,
@@ -12,6 +11,7 @@ import {
   type CanarySpec,
   type CanarySplit,
 } from "../../../shared/canary/domain/types";
+import type { AlarmObservation } from "../../../shared/kernel/domain/alarm-observation";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();

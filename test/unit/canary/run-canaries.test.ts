@@ -1,4 +1,3 @@
-import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +10,8 @@ import {
   runForAlarms,
 } from "../../../shared/canary/run-canaries";
 import { InvalidEventError } from "../../../shared/errors";
-import { parseAlarmNotifications } from "../../../shared/flow-control/alarm-notification";
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
+import { parseAlarmNotifications } from "../../../shared/runtime/alarm-notification";
 import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";

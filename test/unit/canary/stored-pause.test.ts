@@ -1,9 +1,9 @@
-import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { describe, expect, it } from "vitest";
 import { canarySectionSchema } from "../../../shared/canary/config";
 import type { CanaryRecord } from "../../../shared/canary/domain/types";
 import { commandCanary, runCanaries } from "../../../shared/canary/run-canaries";
 import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";

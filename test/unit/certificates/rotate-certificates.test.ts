@@ -1,16 +1,14 @@
-import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { describe, expect, it } from "vitest";
 import { certRotationSchema } from "../../../shared/cert-rotation/config";
+import type { CertRotationDeps } from "../../../shared/cert-rotation/deps";
 import type {
   BalancerFacts,
   CertificateFacts,
   DnsRecordFacts,
 } from "../../../shared/cert-rotation/domain/types";
-import {
-  type CertRotationDeps,
-  rotateCertificates,
-  } from "../../../shared/cert-rotation/rotate-certificates";
+import { rotateCertificates } from "../../../shared/cert-rotation/rotate-certificates";
 import { ConflictError } from "../../../shared/errors";
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { Certificates } from "../../../shared/ports/certificates";
 import type { DnsPointer } from "../../../shared/ports/dns-pointer";
 import type { LoadBalancers } from "../../../shared/ports/load-balancers";
@@ -170,7 +168,9 @@ describe("the rotation workflow", () => {
     expect(decision?.outcome).toBe("failed");
     expect(decision?.error?.name).toBe("VerificationError");
     expect(writes).not.toContain("dns");
-    const saved = stored.get(parameterKeys.pairState("iot"))?.value as { inFlight?: { leaseUntil?: string } } | undefined;
+    const saved = stored.get(parameterKeys.pairState("iot"))?.value as
+      | { inFlight?: { leaseUntil?: string } }
+      | undefined;
     expect(saved?.inFlight).toBeDefined();
     expect(saved?.inFlight?.leaseUntil).toBeUndefined();
   });

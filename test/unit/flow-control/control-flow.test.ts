@@ -1,18 +1,14 @@
-import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { describe, expect, it } from "vitest";
-import type { AlarmObservation } from "../../../shared/canary/domain/types";
 import { ConflictError } from "../../../shared/errors";
 import { type FlowControlConfig, flowControlSchema } from "../../../shared/flow-control/config";
-import {
-  type AlarmInput,
-  convergeFleets,
-  type FlowControlDeps,
-  handleAlarms,
-} from "../../../shared/flow-control/control-fleets";
+import { type AlarmInput, convergeFleets, handleAlarms } from "../../../shared/flow-control/control-fleets";
+import type { FlowControlDeps } from "../../../shared/flow-control/deps";
 import type { InvocationObservation } from "../../../shared/flow-control/domain/invocation-result";
 import type { AlarmSignal, FleetState, FlowMode } from "../../../shared/flow-control/domain/types";
+import type { AlarmObservation } from "../../../shared/kernel/domain/alarm-observation";
 import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
 import type { Trigger } from "../../../shared/kernel/domain/decision";
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
 import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
