@@ -1,4 +1,4 @@
-import type { CertificateSummary, Certificates } from "../ports/certificates";
+import type { Certificates } from "../ports/certificates";
 import type { DnsPointer } from "../ports/dns-pointer";
 import type { LoadBalancers } from "../ports/load-balancers";
 import type { Notifier } from "../ports/notifier";

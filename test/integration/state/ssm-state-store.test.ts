@@ -8,6 +8,7 @@ import {
 } from "../../../shared/adapters/aws/ssm-state-store";
 import { ConflictError, ValueTooLargeError } from "../../../shared/errors";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
+import { stateStoreContract } from "../../support/state-store-contract";
 
 const hasMoto = motoOrSkip();
 const PREFIX = "/traffic-autopilot/test";
@@ -101,4 +102,20 @@ describe.skipIf(!hasMoto)("the SSM state store's optimistic concurrency on moto"
     expect(await store.save("lease/state", { n: 2 }, { expectedVersion: v1 })).toBe(v1 + 1);
     await expect(raw("lease/state.lock")).rejects.toThrow();
   });
+});
+
+describe.skipIf(!hasMoto)("the SSM state store keeps the StateStore contract on moto", () => {
+  let moto: MotoServer;
+  let ssm: SSMClient;
+  let namespaces = 0;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    ssm = createSsmClient(motoClientOptions(moto.url));
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  stateStoreContract(() => createSsmStateStore(ssm, `${PREFIX}/contract-${++namespaces}`));
 });

@@ -7,7 +7,7 @@ import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
 import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { ForwardRef, ListenerRules } from "../../../shared/ports/listener-rules";
 import type { Notifier, NotifyResult } from "../../../shared/ports/notifier";
-import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
+import type { StateStore } from "../../../shared/ports/state-store";
 import type { TargetHealth } from "../../../shared/ports/target-health";
 import { createLogger } from "../../../shared/runtime/logger";
 
@@ -72,29 +72,6 @@ export function fakeAlarms(states: Record<string, AlarmObservation["state"]>) {
 export function fakeHealth(health: HealthObservation) {
   const port: TargetHealth = { read: async () => structuredClone(health) };
   return { port, health };
-}
-
-/** Versions like SSM; a stale expectedVersion is a ConflictError. */
-export function memoryStore(): StateStore & { values: Map<string, StoredValue<unknown>> } {
-  const values = new Map<string, StoredValue<unknown>>();
-  return {
-    values,
-    async load<T>(k: string) {
-      const stored = values.get(k);
-      return stored === undefined ? undefined : (structuredClone(stored) as StoredValue<T>);
-    },
-    async save<T>(k: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
-      const current = values.get(k);
-      if (options.expectedVersion === "absent" && current !== undefined)
-        throw new ConflictError(`${k} exists`);
-      if (typeof options.expectedVersion === "number" && current?.version !== options.expectedVersion) {
-        throw new ConflictError(`${k} changed`);
-      }
-      const version = (current?.version ?? 0) + 1;
-      values.set(k, { value: structuredClone(value), version });
-      return version;
-    },
-  };
 }
 
 export function fakeNotifier() {

@@ -12,7 +12,8 @@ import {
 import { InvalidEventError } from "../../../shared/errors";
 import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { parseAlarmNotifications } from "../../../shared/runtime/alarm-notification";
-import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
+import { MemoryStateStore } from "../../support/memory-state-store";
+import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules } from "./fakes";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";
 const RULE = `${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;
@@ -64,7 +65,7 @@ function world(mode: "auto" | "plan" | "dry-run" = "auto") {
     "search-canary-5xx": "OK",
   });
   const health = fakeHealth({ healthy: 3, total: 3, byState: { healthy: 3 } });
-  const state = memoryStore();
+  const state = new MemoryStateStore();
   const notifier = fakeNotifier();
   const clock = { now: START };
   const deps: CanaryDeps = depsWith({

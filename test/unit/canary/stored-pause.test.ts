@@ -4,7 +4,8 @@ import type { CanaryRecord } from "../../../shared/canary/domain/types";
 import { commandCanary, runCanaries } from "../../../shared/canary/run-canaries";
 import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
 import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
-import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules, memoryStore } from "./fakes";
+import { MemoryStateStore } from "../../support/memory-state-store";
+import { depsWith, fakeAlarms, fakeHealth, fakeNotifier, fakeRules } from "./fakes";
 
 const ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";
 const RULE = `${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;
@@ -32,7 +33,7 @@ describe("a canary under a stored pause (pause every canary, or everything)", ()
       [RULE]: { weights: { [STABLE]: 999, [CANARY]: 0 }, stickiness: { enabled: true, durationSeconds: 60 } },
     });
     const alarms = fakeAlarms({ "checkout-canary-5xx": "OK" });
-    const state = memoryStore();
+    const state = new MemoryStateStore();
     const clock = { now: START };
     const stored: StoredOverride[] = [];
     const deps = {

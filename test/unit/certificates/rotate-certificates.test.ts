@@ -7,14 +7,13 @@ import type {
   DnsRecordFacts,
 } from "../../../shared/cert-rotation/domain/types";
 import { rotateCertificates } from "../../../shared/cert-rotation/rotate-certificates";
-import { ConflictError } from "../../../shared/errors";
 import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { Certificates } from "../../../shared/ports/certificates";
 import type { DnsPointer } from "../../../shared/ports/dns-pointer";
 import type { LoadBalancers } from "../../../shared/ports/load-balancers";
 import type { Notifier } from "../../../shared/ports/notifier";
-import type { StateStore } from "../../../shared/ports/state-store";
 import { createLogger } from "../../../shared/runtime/logger";
+import { MemoryStateStore } from "../../support/memory-state-store";
 import { recordingNotifier } from "../incidents/fakes";
 import { aliasTo, balancer, cert, days, NOW } from "./builders";
 
@@ -79,26 +78,8 @@ function world(options: { dnsStatus?: "PENDING" | "INSYNC"; dropTagWrites?: bool
       return options.dnsStatus ?? "INSYNC";
     },
   };
-  const stored = new Map<string, { value: unknown; version: number }>();
-  const state: StateStore = {
-    async load<T>(key: string) {
-      const item = stored.get(key);
-      return item ? { value: structuredClone(item.value) as T, version: item.version } : undefined;
-    },
-    async save(key, value, opts = {}) {
-      const current = stored.get(key);
-      const expected = opts.expectedVersion;
-      if (
-        (expected === "absent" && current) ||
-        (typeof expected === "number" && current?.version !== expected)
-      ) {
-        throw new ConflictError(`${key} changed while we worked`);
-      }
-      const version = (current?.version ?? 0) + 1;
-      stored.set(key, { value: structuredClone(value), version });
-      return version;
-    },
-  };
+  const state = new MemoryStateStore();
+  const stored = state.values;
   const posts: string[] = [];
   const notifier: Notifier = {
     async post(message) {

@@ -12,8 +12,8 @@ import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
 import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
-import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
 import { createLogger } from "../../../shared/runtime/logger";
+import { MemoryStateStore } from "../../support/memory-state-store";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -63,35 +63,6 @@ const alarm = (alarmName: string, state: AlarmSignal["state"], minutesAgo: numbe
     trigger: { kind: "alarm", source: `${alarmName} ${state}`, at: ago(minutesAgo) },
   };
 };
-
-/** Parameter Store in memory, with versions; `beforeSave` lets a test play a concurrent writer. */
-class MemoryStateStore implements StateStore {
-  readonly values = new Map<string, StoredValue<unknown>>();
-  beforeSave?: (key: string) => void;
-  failLoads = false;
-
-  async load<T>(key: string): Promise<StoredValue<T> | undefined> {
-    if (this.failLoads) throw new Error("ThrottlingException: Rate exceeded");
-    return this.values.get(key) as StoredValue<T> | undefined;
-  }
-
-  async save<T>(
-    key: string,
-    value: T,
-    options: { expectedVersion?: number | "absent" } = {},
-  ): Promise<number> {
-    const hook = this.beforeSave;
-    this.beforeSave = undefined;
-    hook?.(key);
-    const current = this.values.get(key);
-    if (options.expectedVersion === "absent" && current) throw new ConflictError(`${key} exists`);
-    if (typeof options.expectedVersion === "number" && current?.version !== options.expectedVersion)
-      throw new ConflictError(`${key} changed`);
-    const version = (current?.version ?? 0) + 1;
-    this.values.set(key, { value: structuredClone(value), version });
-    return version;
-  }
-}
 
 type Behaviour = "ok" | "offline" | "fails" | "fails-once" | "hangs" | "truncated";
 

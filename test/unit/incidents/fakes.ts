@@ -1,31 +1,5 @@
-import { ConflictError } from "../../../shared/errors";
 import type { ChatMessage } from "../../../shared/kernel/domain/chat-message";
 import type { Notifier, NotifyResult } from "../../../shared/ports/notifier";
-import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
-
-/** Parameter Store in memory: versions, optimistic concurrency, and switchable read/write outages. */
-export class MemoryStateStore implements StateStore {
-  readonly values = new Map<string, StoredValue<unknown>>();
-  failLoads = false;
-  failSaves = false;
-
-  async load<T>(key: string): Promise<StoredValue<T> | undefined> {
-    if (this.failLoads) throw new Error("ThrottlingException: Rate exceeded");
-    const stored = this.values.get(key);
-    return stored === undefined ? undefined : (structuredClone(stored) as StoredValue<T>);
-  }
-
-  async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
-    if (this.failSaves) throw new Error("AccessDeniedException: not authorized to ssm:PutParameter");
-    const current = this.values.get(key);
-    if (options.expectedVersion === "absent" && current) throw new ConflictError(`${key} exists`);
-    if (typeof options.expectedVersion === "number" && current?.version !== options.expectedVersion)
-      throw new ConflictError(`${key} changed`);
-    const version = (current?.version ?? 0) + 1;
-    this.values.set(key, { value: structuredClone(value), version });
-    return version;
-  }
-}
 
 export interface RecordedCall {
   method: "chat.postMessage" | "chat.update";

@@ -7,7 +7,8 @@ import {
   postInIncident,
 } from "../../../shared/kernel/incident-thread";
 import { createLogger } from "../../../shared/runtime/logger";
-import { MemoryStateStore, recordingNotifier } from "./fakes";
+import { MemoryStateStore } from "../../support/memory-state-store";
+import { recordingNotifier } from "./fakes";
 
 const KEY = "flow-control/threads/web";
 const START = new Date("2026-11-02T20:04:00Z");
