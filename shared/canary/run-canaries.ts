@@ -1,8 +1,9 @@
 import { AwsCallError, describeError, InvalidEventError, VerificationError } from "../errors";
 import type { Mode, Trigger } from "../kernel/domain/decision";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
+import { overrideNews, withOverride } from "../kernel/domain/resolve-override";
 import { postThreaded } from "../kernel/incident-thread";
-import { overrideNews, targetOverride, withOverride } from "../kernel/obey-overrides";
+import { targetOverride } from "../kernel/obey-overrides";
 import { recordDecision } from "../kernel/record-decision";
 import type { AlarmStates } from "../ports/alarm-states";
 import type { ForwardRef, ListenerRules } from "../ports/listener-rules";
@@ -24,6 +25,7 @@ import {
 } from "./domain/canary-decision";
 import { renderCanaryCommandNote, renderCanaryHeadline, renderCanaryMessage } from "./domain/canary-message";
 import { applyCanaryCommand, type CanaryCommand, stepLabel } from "./domain/commands";
+import { underStoredPause, withoutStoredPause } from "./domain/obey-override";
 import { planCanaryStep } from "./domain/plan-canary-step";
 import { describeSplit, forwardOf, sameSplit, splitOf } from "./domain/split";
 import { type CanaryRecord, type CanarySpec, isActive } from "./domain/types";
@@ -192,19 +194,7 @@ async function evaluate(
   // command, gates still rolling back; it is not written into the record, so clearing it resumes at once.
   const obeyed = await targetOverride(deps, "canary", canary.name, now);
   const paused = obeyed.override?.action.kind === "pause" && record.status === "running";
-  const planned: CanaryRecord =
-    paused && obeyed.override
-      ? {
-          ...record,
-          status: "paused",
-          pause: {
-            author: obeyed.override.author,
-            reason: obeyed.override.reason,
-            at: obeyed.override.createdAt,
-            expiresAt: obeyed.override.expiresAt,
-          },
-        }
-      : record;
+  const planned = paused && obeyed.override ? underStoredPause(record, obeyed.override) : record;
   const plan = planCanaryStep({ spec, record: planned, split, alarms, health, now });
   const wantsChange = plan.action !== "hold" && plan.action !== "none";
   let applied: CanaryApplyResult = { kind: "not-attempted" };
@@ -267,13 +257,6 @@ async function evaluate(
     await deps.state.save(key, next, { expectedVersion: stored?.version ?? "absent" });
   }
   return decision;
-}
-
-/** The record as planned under a stored pause, without that pause: the override store keeps it. */
-function withoutStoredPause(planned: CanaryRecord, original: CanaryRecord): CanaryRecord {
-  if (planned.status !== "paused") return planned;
-  const { pause: _, ...rest } = planned;
-  return { ...rest, status: original.status, ...(original.pause ? { pause: original.pause } : {}) };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { ConflictError, describeError, InvalidEventError } from "../errors";
 import type { Mode, Trigger } from "../kernel/domain/decision";
-import type { StoredOverride } from "../kernel/domain/override-types";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
-import { overrideNews, targetOverride, withOverride } from "../kernel/obey-overrides";
+import { overrideNews, withOverride } from "../kernel/domain/resolve-override";
+import { targetOverride } from "../kernel/obey-overrides";
 import { recordDecision } from "../kernel/record-decision";
 import type { CertificateSummary } from "../ports/certificates";
 import type { CertRotationTrigger } from "./acm-event";
@@ -18,6 +18,7 @@ import {
 } from "./domain/cert-decision";
 import { renderCertRotationMessage } from "./domain/cert-rotation-message";
 import { completeRotation, releaseLease, startRotation } from "./domain/journal";
+import { pausedDecision } from "./domain/obey-override";
 import { observe } from "./domain/observe";
 import { gatePlan, type StoredPlan } from "./domain/pending-rotation-plan";
 import { type CertPlan, ignoredPlan, planRotation } from "./domain/plan-rotation";
@@ -169,23 +170,6 @@ async function reconcile(
 }
 
 /** The rotation the plan wanted, held by an operator's pause. */
-function pausedDecision(decision: CertDecision, override: StoredOverride | undefined): CertDecision {
-  const by = override
-    ? `paused by ${override.author} until ${override.expiresAt}: ${override.reason}`
-    : "paused";
-  const prefix = `${decision.target}: `;
-  const wanted = decision.headline.startsWith(prefix)
-    ? decision.headline.slice(prefix.length)
-    : decision.headline;
-  return {
-    ...decision,
-    rule: "override-pause",
-    outcome: "held",
-    severity: "warn",
-    headline: `${prefix}${by} — would have: ${wanted}`,
-  };
-}
-
 interface Executed {
   applied: CertApplyResult;
   state: CertRotationState;

@@ -2,8 +2,9 @@ import { ConflictError, describeError, InvalidEventError, TransientAwsError } fr
 import type { AlarmObservation } from "../kernel/domain/alarm-observation";
 import type { Trigger } from "../kernel/domain/decision";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
+import { overrideNews, withOverride } from "../kernel/domain/resolve-override";
 import { recordInIncident } from "../kernel/incident-thread";
-import { overrideNews, type TargetOverride, targetOverride, withOverride } from "../kernel/obey-overrides";
+import { type TargetOverride, targetOverride } from "../kernel/obey-overrides";
 import { recordDecision } from "../kernel/record-decision";
 import type { StoredValue } from "../ports/state-store";
 import type { FleetConfig, FlowControlConfig } from "./config";

@@ -1,17 +1,8 @@
 import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
-import type { Decision } from "./domain/decision";
 import type { OverridableAutomation, OverrideMemory, StoredOverride } from "./domain/override-types";
 import { parameterKeys } from "./domain/parameter-layout";
-import {
-  appliesTo,
-  endedSentence,
-  inForceOf,
-  memoryOf,
-  type OverrideTransition,
-  overrideInForce,
-  overrideTransition,
-} from "./domain/resolve-override";
+import { memoryOf, type ObeyedOverride, obeyedOverride } from "./domain/resolve-override";
 
 /**
  * One listing per invocation, however many fleets, pairs or canaries it evaluates: the function's deps
@@ -29,9 +20,7 @@ export function readOnce(reader: OverrideReader): OverrideReader {
 }
 
 /** The override an automation obeys for one target this run, and how to record having obeyed it. */
-export interface TargetOverride {
-  override?: StoredOverride;
-  transition: OverrideTransition;
+export interface TargetOverride extends ObeyedOverride {
   /** Remembers the override obeyed (or forgets an ended one), so start and end are said once. */
   remember(): Promise<void>;
 }
@@ -52,12 +41,10 @@ export async function targetOverride(
     deps.overrides.list(),
     deps.state.load<{ override?: OverrideMemory }>(key),
   ]);
-  const candidates = listed.filter((o) => appliesTo(o, automation, target));
-  const override = overrideInForce(candidates, now);
-  const transition = overrideTransition(seen?.value.override, override, candidates);
+  const obeyed = obeyedOverride({ listed, automation, target, remembered: seen?.value.override, now });
+  const { transition } = obeyed;
   return {
-    ...(override ? { override } : {}),
-    transition,
+    ...obeyed,
     remember: async () => {
       if (transition.kind === "started")
         await deps.state.save(key, { override: memoryOf(transition.override) });
@@ -65,19 +52,3 @@ export async function targetOverride(
     },
   };
 }
-
-/** Names the override in the Decision, and says first, once, that an ended one handed back the wheel. */
-export function withOverride<D extends Decision>(decision: D, obeyed: TargetOverride): D {
-  const { override, transition } = obeyed;
-  const named = override ? { ...decision, override: inForceOf(override) } : decision;
-  if (transition.kind !== "ended") return named;
-  const prefix = `${decision.target}: `;
-  const rest = decision.headline.startsWith(prefix)
-    ? decision.headline.slice(prefix.length)
-    : decision.headline;
-  return { ...named, headline: `${prefix}${endedSentence(transition)} — ${rest}` };
-}
-
-/** An override starting or ending is always worth a message. */
-export const overrideNews = (obeyed: TargetOverride) =>
-  obeyed.transition.kind === "started" || obeyed.transition.kind === "ended";

@@ -4,12 +4,10 @@ import type { Trigger } from "../kernel/domain/decision";
 import type { StoredOverride } from "../kernel/domain/override-types";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
 import {
-  appliesTo,
-  endedSentence,
-  inForceOf,
-  type OverrideTransition,
-  overrideInForce,
-  overrideTransition,
+  type ObeyedOverride,
+  obeyedOverride,
+  overrideNews,
+  withOverride,
 } from "../kernel/domain/resolve-override";
 import { recordDecision } from "../kernel/record-decision";
 import type { CdnMetrics, PoolSeries } from "../ports/cdn-metrics";
@@ -60,8 +58,7 @@ interface Evaluated {
   observed: BalancerObserved;
   previous: BalancerState;
   stateVersion?: number;
-  override?: StoredOverride;
-  overrideNews: OverrideTransition;
+  obeyed: ObeyedOverride;
   origins: ObservedOrigins;
 }
 
@@ -124,19 +121,19 @@ export async function balanceOrigins(
     if (executed && results.get(item.target)?.kind === "applied")
       await markApplied(deps.state, executed, now);
     const applied = results.get(item.target) ?? { kind: "not-attempted" };
-    const news = item.overrideNews;
-    const decision = balancerDecision({
-      target: item.target,
-      plan: item.plan,
-      observed: item.observed,
-      trigger,
-      now,
-      mode: modeOf(config, item.pool),
-      applied,
-      ...(step?.note ? { planNote: step.note } : {}),
-      ...(item.override ? { override: inForceOf(item.override) } : {}),
-      ...(news.kind === "ended" ? { overrideEnded: endedSentence(news) } : {}),
-    });
+    const decision = withOverride(
+      balancerDecision({
+        target: item.target,
+        plan: item.plan,
+        observed: item.observed,
+        trigger,
+        now,
+        mode: modeOf(config, item.pool),
+        applied,
+        ...(step?.note ? { planNote: step.note } : {}),
+      }),
+      item.obeyed,
+    );
     const worth = slackWorthiness(decision, item.previous);
     // An override taking the wheel or handing it back is always said, once; so is a calibration that
     // moved and a change the observed load did not follow.
@@ -147,8 +144,7 @@ export async function balanceOrigins(
       post:
         worth.post ||
         step?.post === true ||
-        news.kind === "started" ||
-        news.kind === "ended" ||
+        overrideNews(item.obeyed) ||
         item.origins.calibration.moved ||
         finding,
     };
@@ -222,9 +218,15 @@ async function evaluate(
     policy,
     now,
   });
-  const candidates = overrides.filter((o) => appliesTo(o, "origin-balancer", pool.name));
-  const override = overrideInForce(candidates, now);
-  const plan = obeyOverride(policyPlan, override);
+  // The override protocol every automation follows; the balancer keeps its memory in the pool's state.
+  const obeyed = obeyedOverride({
+    listed: overrides,
+    automation: "origin-balancer",
+    target: pool.name,
+    remembered: previous.override,
+    now,
+  });
+  const plan = obeyOverride(policyPlan, obeyed.override);
   const observed: BalancerObserved = {
     samples: load.samples,
     excluded: load.excluded,
@@ -246,8 +248,7 @@ async function evaluate(
     observed,
     previous,
     ...(stored ? { stateVersion: stored.version } : {}),
-    ...(override ? { override } : {}),
-    overrideNews: overrideTransition(previous.override, override, candidates),
+    obeyed,
     origins,
   };
 }

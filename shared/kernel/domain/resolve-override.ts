@@ -1,4 +1,4 @@
-import type { OverrideInForce } from "./decision";
+import type { Decision, OverrideInForce } from "./decision";
 import {
   EVERY,
   type OverridableAutomation,
@@ -107,4 +107,54 @@ export function endedSentence(transition: Extract<OverrideTransition, { kind: "e
   return transition.why === "cleared"
     ? `override (${what}) cleared by ${transition.by}, automation resumed`
     : `override (${what}) expired at ${transition.previous.expiresAt}, automation resumed`;
+}
+
+/**
+ * The override protocol every automation follows, in one place: which override it obeys for one target
+ * this run (`obeyedOverride`), how the Decision names it and says once that one ended (`withOverride`),
+ * and that a start or an end is always worth a Slack line (`overrideNews`). What "obeying" means stays
+ * each automation's own rule (`domain/obey-override.ts` in its slice: pin weights, force a mode, pause a
+ * rotation or a canary run); where the memory of the last run is kept is the caller's choice.
+ */
+export interface ObeyedOverride {
+  override?: StoredOverride;
+  transition: OverrideTransition;
+}
+
+/**
+ * @example listed: pause on every pool, pin on "images"; remembered: nothing -> the pin, "started"
+ * @example listed: nothing; remembered: pin p1 that expired -> no override, "ended" (expired)
+ */
+export function obeyedOverride(input: {
+  listed: readonly StoredOverride[];
+  automation: OverridableAutomation;
+  target: string;
+  remembered: OverrideMemory | undefined;
+  now: Date;
+}): ObeyedOverride {
+  const candidates = input.listed.filter((o) => appliesTo(o, input.automation, input.target));
+  const override = overrideInForce(candidates, input.now);
+  const transition = overrideTransition(input.remembered, override, candidates);
+  return { ...(override ? { override } : {}), transition };
+}
+
+/** Names the override in the Decision, and says first, once, that an ended one handed back the wheel. */
+export function withOverride<D extends Decision>(decision: D, obeyed: ObeyedOverride): D {
+  const { override, transition } = obeyed;
+  const named = override ? { ...decision, override: inForceOf(override) } : decision;
+  if (transition.kind !== "ended") return named;
+  const prefix = `${decision.target}: `;
+  const rest = decision.headline.startsWith(prefix)
+    ? decision.headline.slice(prefix.length)
+    : decision.headline;
+  return { ...named, headline: `${prefix}${endedSentence(transition)} — ${rest}` };
+}
+
+/** An override starting or ending is always worth a message. */
+export const overrideNews = (obeyed: ObeyedOverride) =>
+  obeyed.transition.kind === "started" || obeyed.transition.kind === "ended";
+
+/** What to remember after this run: the override obeyed (so its start is said once), or nothing. */
+export function memoryAfter(obeyed: ObeyedOverride): OverrideMemory | undefined {
+  return obeyed.override ? memoryOf(obeyed.override) : undefined;
 }

@@ -1,11 +1,4 @@
-import type {
-  Decision,
-  Mode,
-  Outcome,
-  OverrideInForce,
-  Severity,
-  Trigger,
-} from "../../kernel/domain/decision";
+import type { Decision, Mode, Outcome, Severity, Trigger } from "../../kernel/domain/decision";
 import type { ExcludedMinute } from "./cache-miss-load";
 import type { LoadForecast } from "./load-forecast";
 import type { BalancerPlan } from "./plan-weights";
@@ -47,10 +40,6 @@ export function balancerDecision(args: {
   plan: BalancerPlan;
   observed: BalancerObserved;
   applied: ApplyResult;
-  /** The operator override obeyed this run. */
-  override?: OverrideInForce;
-  /** Set on the first run after an override ended: said first in the headline. */
-  overrideEnded?: string;
   /** Plan mode: what happened to the stored plan (awaiting approval, refused approval...), said last. */
   planNote?: string;
 }): BalancerDecision {
@@ -81,17 +70,11 @@ export function balancerDecision(args: {
     at: args.now.toISOString(),
     mode,
     rule: plan.rule,
-    headline: withPlanNote(
-      args.overrideEnded
-        ? `${args.target}: ${args.overrideEnded} — ${headline("", plan, outcome).replace(/^: /, "")}`
-        : headline(args.target, plan, outcome),
-      args.planNote,
-    ),
+    headline: withPlanNote(headline(args.target, plan, outcome), args.planNote),
     observed: args.observed,
     before: { weights: plan.before, shares: weightsToShares(plan.before) },
     after: { weights: after, shares: weightsToShares(after) },
     guards: plan.guards,
-    ...(args.override ? { override: args.override } : {}),
     outcome,
     severity,
     ...(applied.kind === "applied"

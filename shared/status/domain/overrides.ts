@@ -1,6 +1,6 @@
 import type { StoredPlan } from "../../cert-rotation/domain/pending-rotation-plan";
 import { EVERY, type OverridableAutomation, type StoredOverride } from "../../kernel/domain/override-types";
-import { appliesTo, isActive, overrideInForce } from "../../kernel/domain/resolve-override";
+import { isActive, obeyedOverride } from "../../kernel/domain/resolve-override";
 import type { StoredWeightPlan } from "../../origin-balancer/domain/pending-weight-plan";
 import type { OverridesStatus, OverrideView, PlanStatus, StatusQuery } from "./types";
 
@@ -47,11 +47,8 @@ export function overrideFor(
   overrides: readonly StoredOverride[],
   now: Date,
 ): OverrideView | undefined {
-  const inForce = overrideInForce(
-    overrides.filter((o) => appliesTo(o, automation, target)),
-    now,
-  );
-  return inForce ? overrideView(inForce) : undefined;
+  const { override } = obeyedOverride({ listed: overrides, automation, target, remembered: undefined, now });
+  return override ? overrideView(override) : undefined;
 }
 
 /**
