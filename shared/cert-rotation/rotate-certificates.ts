@@ -20,7 +20,7 @@ import { renderCertRotationMessage } from "./domain/cert-rotation-message";
 import { completeRotation, releaseLease, startRotation } from "./domain/journal";
 import { pausedDecision } from "./domain/obey-override";
 import { observe } from "./domain/observe";
-import { gatePlan, type StoredPlan } from "./domain/pending-rotation-plan";
+import { gatePlan, type PendingRotationPlan } from "./domain/pending-rotation-plan";
 import { type CertPlan, ignoredPlan, planRotation } from "./domain/plan-rotation";
 import type { RotationStep } from "./domain/snapshot";
 import { type CertificateFacts, type CertRotationState, EMPTY_CERT_STATE } from "./domain/types";
@@ -226,9 +226,9 @@ async function planMode(
   version: number | undefined,
 ): Promise<Executed & { planInfo: CertObserved["plan"] }> {
   const { deps, pair, plan, now, config } = ctx;
-  const stored = await deps.state.load<StoredPlan>(parameterKeys.pairPendingPlan(pair.name));
+  const stored = await deps.state.load<PendingRotationPlan>(parameterKeys.pairPendingPlan(pair.name));
   const gate = gatePlan(stored?.value, plan, pair.name, now, config.planExpiryHours);
-  const info = (p: StoredPlan) => ({ id: p.id, status: p.status, expiresAt: p.expiresAt });
+  const info = (p: PendingRotationPlan) => ({ id: p.id, status: p.status, expiresAt: p.expiresAt });
   if (gate.action === "keep") {
     const applied: CertApplyResult = {
       kind: "planned",

@@ -1,13 +1,13 @@
 import { parameterKeys } from "../kernel/domain/parameter-layout";
 import type { StateStore } from "../ports/state-store";
 import type { PoolConfig } from "./config";
-import { gateWeightPlan, type StoredWeightPlan, withdrawWeightPlan } from "./domain/pending-weight-plan";
+import { gateWeightPlan, type PendingWeightPlan, withdrawWeightPlan } from "./domain/pending-weight-plan";
 import type { BalancerPlan } from "./domain/plan-weights";
 
 /** What plan mode decided for one pool this run. */
 export interface PlanStep {
   /** An approved plan that still matches the world: apply its proposal now. */
-  execute?: StoredWeightPlan;
+  execute?: PendingWeightPlan;
   /** Said at the end of the Decision's headline. */
   note?: string;
   /** Whether the Decision is worth a Slack message (a new plan, an execution, a refusal). */
@@ -29,7 +29,7 @@ export async function stepPlan(
   now: Date,
   expiryMinutes: number,
 ): Promise<PlanStep> {
-  const stored = await state.load<StoredWeightPlan>(parameterKeys.balancerPendingPlan(pool.name));
+  const stored = await state.load<PendingWeightPlan>(parameterKeys.balancerPendingPlan(pool.name));
   if (!plan.changed || plan.rule === "override-pin") {
     if (stored?.value.status === "pending") {
       await state.save(parameterKeys.balancerPendingPlan(pool.name), withdrawWeightPlan(stored.value), {
@@ -64,7 +64,7 @@ export async function stepPlan(
 }
 
 /** Marks an executed plan applied, so it can never run twice. */
-export async function markApplied(state: StateStore, plan: StoredWeightPlan, now: Date): Promise<void> {
+export async function markApplied(state: StateStore, plan: PendingWeightPlan, now: Date): Promise<void> {
   await state.save(parameterKeys.balancerPendingPlan(plan.target), {
     ...plan,
     status: "applied",

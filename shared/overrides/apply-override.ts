@@ -1,13 +1,13 @@
-import { approvePlan, type StoredPlan } from "../cert-rotation/domain/pending-rotation-plan";
+import { approvePlan, type PendingRotationPlan } from "../cert-rotation/domain/pending-rotation-plan";
 import type { StageConfig } from "../config/stage-config";
 import { describeError, InvalidOverrideError } from "../errors";
 import type { Decision } from "../kernel/domain/decision";
 import type { StoredOverride } from "../kernel/domain/override-types";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
-import { rejectStoredPlan } from "../kernel/domain/pending-plan";
+import { rejectPendingPlan } from "../kernel/domain/pending-plan";
 import { isActive } from "../kernel/domain/resolve-override";
 import { recordDecision } from "../kernel/record-decision";
-import { approveWeightPlan, type StoredWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
+import { approveWeightPlan, type PendingWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
 import type { AutomationInvoker } from "../ports/automation-invoker";
 import type { Notifier } from "../ports/notifier";
 import type { OverrideStore } from "../ports/override-store";
@@ -42,7 +42,7 @@ export interface OverrideResponse {
   /** Why nothing was done, in words (the CLI exits non-zero). */
   refusal?: string;
   override?: StoredOverride;
-  plan?: StoredPlan | StoredWeightPlan;
+  plan?: PendingRotationPlan | PendingWeightPlan;
   /** What the delegated automation run returned (canary command, rotation). */
   result?: unknown;
 }
@@ -239,11 +239,13 @@ async function decidePlan(
   const weightPlan = await decideWeightPlan(deps, stage, request, now);
   if (weightPlan !== undefined) return weightPlan;
   for (const pair of stage.certRotation?.pairs ?? []) {
-    const stored = await deps.state.load<StoredPlan>(parameterKeys.pairPendingPlan(pair.name));
+    const stored = await deps.state.load<PendingRotationPlan>(parameterKeys.pairPendingPlan(pair.name));
     if (stored?.value.id !== request.planId) continue;
     const who = { author: request.author, reason: request.reason };
     const approval =
-      request.action === "reject" ? rejectStoredPlan(stored.value, who) : approvePlan(stored.value, who, now);
+      request.action === "reject"
+        ? rejectPendingPlan(stored.value, who)
+        : approvePlan(stored.value, who, now);
     if (!approval.ok) return refuse(request, approval.reason);
     await deps.state.save(parameterKeys.pairPendingPlan(pair.name), approval.plan, {
       expectedVersion: stored.version,
@@ -266,12 +268,12 @@ async function decideWeightPlan(
   now: Date,
 ): Promise<OverrideResponse | undefined> {
   for (const pool of stage.originBalancer?.pools ?? []) {
-    const stored = await deps.state.load<StoredWeightPlan>(parameterKeys.balancerPendingPlan(pool.name));
+    const stored = await deps.state.load<PendingWeightPlan>(parameterKeys.balancerPendingPlan(pool.name));
     if (stored?.value.id !== request.planId) continue;
     const who = { author: request.author, reason: request.reason };
     const decided =
       request.action === "reject"
-        ? rejectStoredPlan(stored.value, who)
+        ? rejectPendingPlan(stored.value, who)
         : approveWeightPlan(stored.value, who, now);
     if (!decided.ok) return refuse(request, decided.reason);
     await deps.state.save(parameterKeys.balancerPendingPlan(pool.name), decided.plan, {

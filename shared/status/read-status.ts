@@ -1,7 +1,7 @@
 import { splitOf } from "../canary/domain/split";
 import type { CanaryRecord } from "../canary/domain/types";
 import { refOf, specOf } from "../canary/run-canaries";
-import type { StoredPlan } from "../cert-rotation/domain/pending-rotation-plan";
+import type { PendingRotationPlan } from "../cert-rotation/domain/pending-rotation-plan";
 import type { CertificateFacts, CertRotationState } from "../cert-rotation/domain/types";
 import { readFacts, recordRef } from "../cert-rotation/read-cert-pair";
 import type { StageConfig } from "../config/stage-config";
@@ -9,7 +9,7 @@ import { describeError } from "../errors";
 import type { FleetState } from "../flow-control/domain/types";
 import { EVERY, type StoredOverride } from "../kernel/domain/override-types";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
-import type { StoredWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
 import type { BalancerState } from "../origin-balancer/domain/types";
 import type { Certificates } from "../ports/certificates";
 import type { DnsPointer } from "../ports/dns-pointer";
@@ -55,10 +55,10 @@ export async function readStatus(
   const pairs = (stage.certRotation?.pairs ?? []).filter((p) => wanted(query, "cert-rotation", p.name));
   // Each stored plan is read once and shown both with its pool or pair and in the plans list.
   const poolPlans = new Map(
-    pools.map((p) => [p.name, load<StoredWeightPlan>(deps, parameterKeys.balancerPendingPlan(p.name))]),
+    pools.map((p) => [p.name, load<PendingWeightPlan>(deps, parameterKeys.balancerPendingPlan(p.name))]),
   );
   const pairPlans = new Map(
-    pairs.map((p) => [p.name, load<StoredPlan>(deps, parameterKeys.pairPendingPlan(p.name))]),
+    pairs.map((p) => [p.name, load<PendingRotationPlan>(deps, parameterKeys.pairPendingPlan(p.name))]),
   );
   const allPlans = settle(Promise.all([...poolPlans.values(), ...pairPlans.values()]));
   const canaries = (stage.canary?.canaries ?? []).filter((c) => wanted(query, "canary", c.name));
@@ -154,7 +154,7 @@ export async function readStatus(
     plans:
       "value" in storedPlans
         ? storedPlans.value
-            .filter((p): p is StoredPlan | StoredWeightPlan => p !== undefined)
+            .filter((p): p is PendingRotationPlan | PendingWeightPlan => p !== undefined)
             .map((p): PlanStatus => planStatus(p, now))
         : { error: storedPlans.error },
   };

@@ -17,7 +17,10 @@ import {
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
-import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
+import {
+  approvePlan,
+  type PendingRotationPlan,
+} from "../../shared/cert-rotation/domain/pending-rotation-plan";
 import type { IncidentThread } from "../../shared/kernel/domain/incident";
 import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
@@ -135,9 +138,9 @@ certRotation:
     expect(repeated?.outcome).toBe("planned");
     expect(slack.calls.length).toBe(waiting);
 
-    const stored = await state.load<StoredPlan>(parameterKeys.pairPendingPlan("t1"));
+    const stored = await state.load<PendingRotationPlan>(parameterKeys.pairPendingPlan("t1"));
     const approved = approvePlan(
-      stored?.value as StoredPlan,
+      stored?.value as PendingRotationPlan,
       { author: "oncall@example.com", reason: "reviewed" },
       new Date(),
     );

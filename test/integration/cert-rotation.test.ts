@@ -27,7 +27,10 @@ import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-ali
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { approvePlan, type StoredPlan } from "../../shared/cert-rotation/domain/pending-rotation-plan";
+import {
+  approvePlan,
+  type PendingRotationPlan,
+} from "../../shared/cert-rotation/domain/pending-rotation-plan";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
@@ -515,11 +518,11 @@ certRotation:
     expect(writesSince(mark)).toEqual([]);
     expect(await observe(pair, "p8")).toEqual(before);
 
-    const stored = await state.load<StoredPlan>(parameterKeys.pairPendingPlan("p8"));
+    const stored = await state.load<PendingRotationPlan>(parameterKeys.pairPendingPlan("p8"));
     expect(stored?.value.status).toBe("pending");
     expect(stored?.value.certificateArn).toBe(next);
     const approved = approvePlan(
-      stored?.value as StoredPlan,
+      stored?.value as PendingRotationPlan,
       { author: "oncall@example.com", reason: "reviewed" },
       new Date(),
     );
@@ -532,7 +535,9 @@ certRotation:
     expect(applied?.outcome).toBe("applied");
     const after = await observe(pair, "p8");
     expect(after.b).toEqual({ color: "green", certificate: next });
-    expect((await state.load<StoredPlan>(parameterKeys.pairPendingPlan("p8")))?.value.status).toBe("applied");
+    expect((await state.load<PendingRotationPlan>(parameterKeys.pairPendingPlan("p8")))?.value.status).toBe(
+      "applied",
+    );
     expect(logLines.join("\n")).not.toContain("xoxb-test-token");
   });
 });

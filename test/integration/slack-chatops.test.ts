@@ -4,7 +4,7 @@ import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { buttonClickBody, signedRequest, slashCommandBody } from "../../sandbox/servers/slack-interactivity";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import type { StoredWeightPlan } from "../../shared/origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../../shared/origin-balancer/domain/pending-weight-plan";
 import { balancerStage, PREFIX, startBalancerWorld } from "../support/balancer-world";
 import { motoOrSkip } from "../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../support/moto-state";
@@ -58,12 +58,12 @@ describe.skipIf(!hasMoto)("Slack ChatOps: signed requests acted on by the overri
     if (!id) throw new Error(`no plan stored: ${planned?.headline}`);
     return id;
   };
-  const storedPlan = async (): Promise<StoredWeightPlan> => {
+  const storedPlan = async (): Promise<PendingWeightPlan> => {
     const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
     const out = await world.ssm.send(
       new GetParameterCommand({ Name: `${PREFIX}/origin-balancer/images/plan` }),
     );
-    return JSON.parse(out.Parameter?.Value ?? "{}") as StoredWeightPlan;
+    return JSON.parse(out.Parameter?.Value ?? "{}") as PendingWeightPlan;
   };
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import type { FlowDecision } from "../../../shared/flow-control/domain/flow-cont
 import { BUTTON_ACTIONS } from "../../../shared/kernel/domain/buttons";
 import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { BalancerDecision } from "../../../shared/origin-balancer/domain/balancer-decision";
-import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
 import { setAlarmState } from "../../seed/canary-world";
 import { buttonClickBody, signedRequest, slashCommandBody } from "../../servers/slack-interactivity";
 import { alarmEvent, scheduledEvent } from "../events";
@@ -104,7 +104,7 @@ async function approvePlan(world: World, userId: string, author: string): Promis
     }),
   );
   const state = createSsmStateStore(world.clients.ssm, world.config.parameterPrefix);
-  const stored = (await state.load<StoredWeightPlan>(parameterKeys.balancerPendingPlan(pool.name)))?.value;
+  const stored = (await state.load<PendingWeightPlan>(parameterKeys.balancerPendingPlan(pool.name)))?.value;
   const [executed] = await world.recorder.invoke<BalancerDecision>(SCENE, () =>
     world.handlers.originBalancerPlanMode(
       scheduledEvent(world.clock.now, world.config.stage, "origin-balancer"),

@@ -1,8 +1,8 @@
 import {
-  approveStoredPlan,
+  approvePendingPlan,
   type PlanGate as Gate,
-  gateStoredPlan,
-  type StoredPlanBase,
+  gatePendingPlan,
+  type PendingPlanBase,
 } from "../../kernel/domain/pending-plan";
 import type { CertPlan } from "./plan-rotation";
 import { fingerprintOf, type PairSnapshot, type RotationStep, stableId } from "./snapshot";
@@ -11,7 +11,7 @@ import { fingerprintOf, type PairSnapshot, type RotationStep, stableId } from ".
  * A rotation recorded for a human to approve (mode `plan`). It keeps the state it was made from, so an
  * approval given after someone changed the pair is refused instead of applied to a different world.
  */
-export interface StoredPlan extends StoredPlanBase {
+export interface PendingRotationPlan extends PendingPlanBase {
   pair: string;
   rotationId: string;
   certificateArn: string;
@@ -21,7 +21,12 @@ export interface StoredPlan extends StoredPlanBase {
   observed: { fingerprint: string; snapshot: PairSnapshot };
 }
 
-export function createPlan(pair: string, plan: CertPlan, now: Date, expiryHours: number): StoredPlan {
+export function createPlan(
+  pair: string,
+  plan: CertPlan,
+  now: Date,
+  expiryHours: number,
+): PendingRotationPlan {
   const rotation = plan.rotation;
   if (rotation === undefined) throw new Error("only a rotation can be planned");
   const fingerprint = fingerprintOf(plan.before);
@@ -48,18 +53,18 @@ export function createPlan(pair: string, plan: CertPlan, now: Date, expiryHours:
  * @example plan made with iot-a green + DNS; someone rotated by hand since -> refused "the pair changed"
  */
 export function approvePlan(
-  plan: StoredPlan,
+  plan: PendingRotationPlan,
   approval: { author: string; reason: string },
   now: Date,
   current?: PairSnapshot,
-): { ok: true; plan: StoredPlan } | { ok: false; reason: string } {
+): { ok: true; plan: PendingRotationPlan } | { ok: false; reason: string } {
   if (current !== undefined && fingerprintOf(current) !== plan.observed.fingerprint) {
     return { ok: false, reason: `the pair changed since plan ${plan.id} was made` };
   }
-  return approveStoredPlan(plan, approval, now);
+  return approvePendingPlan(plan, approval, now);
 }
 
-export type PlanGate = Gate<StoredPlan>;
+export type PlanGate = Gate<PendingRotationPlan>;
 
 /**
  * What plan mode does with a wanted rotation, given the plan stored for the pair. Same rotation and
@@ -67,7 +72,7 @@ export type PlanGate = Gate<StoredPlan>;
  * another state or past its expiry is refused (and said so), never applied.
  */
 export function gatePlan(
-  stored: StoredPlan | undefined,
+  stored: PendingRotationPlan | undefined,
   plan: CertPlan,
   pair: string,
   now: Date,
@@ -78,7 +83,7 @@ export function gatePlan(
     stored !== undefined &&
     stored.rotationId === fresh.rotationId &&
     stored.observed.fingerprint === fresh.observed.fingerprint;
-  return gateStoredPlan(
+  return gatePendingPlan(
     stored,
     fresh,
     same ? undefined : "the pair or the best certificate changed since it was made",

@@ -1,5 +1,5 @@
 /** What every stored plan (a rotation, a weight change) has in common. */
-export interface StoredPlanBase {
+export interface PendingPlanBase {
   id: string;
   createdAt: string;
   expiresAt: string;
@@ -9,7 +9,7 @@ export interface StoredPlanBase {
   note?: string;
 }
 
-export type PlanGate<P extends StoredPlanBase> =
+export type PlanGate<P extends PendingPlanBase> =
   /** Approved, still fits the world and not expired: carry it out. */
   | { action: "execute"; plan: P }
   /** The same plan is already waiting for approval: say nothing new. */
@@ -25,7 +25,7 @@ export type PlanGate<P extends StoredPlanBase> =
  * @example approved plan, misfit "the weights changed since it was made" -> store fresh, refused
  *   "approved plan plan-1a2b3c4d was not applied: the weights changed since it was made"
  */
-export function gateStoredPlan<P extends StoredPlanBase>(
+export function gatePendingPlan<P extends PendingPlanBase>(
   stored: P | undefined,
   fresh: P,
   misfit: string | undefined,
@@ -55,7 +55,7 @@ export function gateStoredPlan<P extends StoredPlanBase>(
  * Approves a pending plan on an operator's behalf (the override function calls this). The automation
  * checks the world again when it carries the approval out.
  */
-export function approveStoredPlan<P extends StoredPlanBase>(
+export function approvePendingPlan<P extends PendingPlanBase>(
   plan: P,
   approval: { author: string; reason: string },
   now: Date,
@@ -75,7 +75,7 @@ export function approveStoredPlan<P extends StoredPlanBase>(
 }
 
 /** Rejects a plan that is still open; the automation plans again on its next run unless paused. */
-export function rejectStoredPlan<P extends StoredPlanBase>(
+export function rejectPendingPlan<P extends PendingPlanBase>(
   plan: P,
   rejection: { author: string; reason: string },
 ): { ok: true; plan: P } | { ok: false; reason: string } {

@@ -1,9 +1,9 @@
 import { stableId } from "../../kernel/domain/ids";
 import {
-  approveStoredPlan,
-  gateStoredPlan,
+  approvePendingPlan,
+  gatePendingPlan,
+  type PendingPlanBase,
   type PlanGate,
-  type StoredPlanBase,
 } from "../../kernel/domain/pending-plan";
 import type { BalancerPlan } from "./plan-weights";
 import type { Direction, Weights } from "./types";
@@ -14,7 +14,7 @@ import { sameWeights } from "./weights";
  * an approval given after the weights changed (someone edited Route 53, another plan ran) is refused and
  * a new plan is made, never applied to a different world.
  */
-export interface StoredWeightPlan extends StoredPlanBase {
+export interface PendingWeightPlan extends PendingPlanBase {
   automation: "origin-balancer";
   target: string;
   rule: string;
@@ -24,7 +24,7 @@ export interface StoredWeightPlan extends StoredPlanBase {
   proposed: Weights;
 }
 
-export type WeightPlanGate = PlanGate<StoredWeightPlan>;
+export type WeightPlanGate = PlanGate<PendingWeightPlan>;
 
 /**
  * What plan mode does with a wanted weight change, given the plan stored for the pool.
@@ -34,7 +34,7 @@ export type WeightPlanGate = PlanGate<StoredWeightPlan>;
  *   new plan, refused "the weights changed since it was made"
  */
 export function gateWeightPlan(
-  stored: StoredWeightPlan | undefined,
+  stored: PendingWeightPlan | undefined,
   plan: BalancerPlan,
   pool: string,
   now: Date,
@@ -49,11 +49,11 @@ export function gateWeightPlan(
         : stored.direction !== plan.direction
           ? "the load now calls for the opposite change"
           : undefined;
-  return gateStoredPlan(stored, fresh, misfit, now);
+  return gatePendingPlan(stored, fresh, misfit, now);
 }
 
 /** A pending plan that no change is wanted for any more is withdrawn, saying why. */
-export function withdrawWeightPlan(stored: StoredWeightPlan): StoredWeightPlan {
+export function withdrawWeightPlan(stored: PendingWeightPlan): PendingWeightPlan {
   return { ...stored, status: "superseded", note: "the load no longer calls for a change" };
 }
 
@@ -62,7 +62,7 @@ export function createWeightPlan(
   plan: BalancerPlan,
   now: Date,
   expiryMinutes: number,
-): StoredWeightPlan {
+): PendingWeightPlan {
   if (!plan.changed || plan.direction === undefined) throw new Error("only a change can be planned");
   const createdAt = now.toISOString();
   return {
@@ -82,9 +82,9 @@ export function createWeightPlan(
 
 /** Approves a pending plan on an operator's behalf; the balancer checks the weights when it executes it. */
 export function approveWeightPlan(
-  plan: StoredWeightPlan,
+  plan: PendingWeightPlan,
   approval: { author: string; reason: string },
   now: Date,
-): { ok: true; plan: StoredWeightPlan } | { ok: false; reason: string } {
-  return approveStoredPlan(plan, approval, now);
+): { ok: true; plan: PendingWeightPlan } | { ok: false; reason: string } {
+  return approvePendingPlan(plan, approval, now);
 }

@@ -3,7 +3,7 @@ import { canaryPercent } from "../../canary/domain/split";
 import type { CanaryRecord, CanarySplit, CanaryStep } from "../../canary/domain/types";
 import type { FleetState, FleetTag } from "../../flow-control/domain/types";
 import type { StoredOverride } from "../../kernel/domain/override-types";
-import type { StoredWeightPlan } from "../../origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../../origin-balancer/domain/pending-weight-plan";
 import type { BalancerState, Weights } from "../../origin-balancer/domain/types";
 import { weightsToShares } from "../../origin-balancer/domain/weights";
 import { overrideFor, planStatus } from "./overrides";
@@ -20,7 +20,7 @@ export function poolStatus(input: {
   record: { hostedZoneId: string; name: string; type: string };
   weights: Weights;
   state: BalancerState | undefined;
-  plan?: StoredWeightPlan | undefined;
+  plan?: PendingWeightPlan | undefined;
   overrides: readonly StoredOverride[];
   now: Date;
 }): PoolStatus {

@@ -1,6 +1,6 @@
 import { balancerTarget, recordTarget } from "../../cert-rotation/domain/dns-target";
 import { type PairFacts, readPair } from "../../cert-rotation/domain/pair-state";
-import type { StoredPlan } from "../../cert-rotation/domain/pending-rotation-plan";
+import type { PendingRotationPlan } from "../../cert-rotation/domain/pending-rotation-plan";
 import type { CertificateFacts, CertRotationState } from "../../cert-rotation/domain/types";
 import type { StoredOverride } from "../../kernel/domain/override-types";
 import { overrideFor, planStatus } from "./overrides";
@@ -29,7 +29,7 @@ export function pairStatus(input: {
   facts: PairFacts;
   certificates: ReadonlyMap<string, CertificateFacts>;
   state: CertRotationState | undefined;
-  plan: StoredPlan | undefined;
+  plan: PendingRotationPlan | undefined;
   overrides: readonly StoredOverride[];
   now: Date;
 }): PairStatus {

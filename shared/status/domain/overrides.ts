@@ -1,7 +1,7 @@
-import type { StoredPlan } from "../../cert-rotation/domain/pending-rotation-plan";
+import type { PendingRotationPlan } from "../../cert-rotation/domain/pending-rotation-plan";
 import { EVERY, type OverridableAutomation, type StoredOverride } from "../../kernel/domain/override-types";
 import { isActive, obeyedOverride } from "../../kernel/domain/resolve-override";
-import type { StoredWeightPlan } from "../../origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../../origin-balancer/domain/pending-weight-plan";
 import type { OverridesStatus, OverrideView, PlanStatus, StatusQuery } from "./types";
 
 /** How far back an ended override is still worth showing: the incident it belonged to is likely over. */
@@ -82,7 +82,7 @@ export function summariseOverrides(overrides: readonly StoredOverride[], now: Da
  *
  * @example weight plan for images, pending, expires 10:30, asked at 10:31 -> status pending, expired true
  */
-export function planStatus(plan: StoredPlan | StoredWeightPlan, now: Date): PlanStatus {
+export function planStatus(plan: PendingRotationPlan | PendingWeightPlan, now: Date): PlanStatus {
   const common = {
     id: plan.id,
     status: plan.status,

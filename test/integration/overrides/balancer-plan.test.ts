@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
-import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
 import { startBalancerWorld } from "../../support/balancer-world";
 import { motoOrSkip } from "../../support/moto";
 
@@ -43,7 +43,7 @@ describe.skipIf(!hasMoto)("the origin balancer in plan mode, approved through th
 
     const approval = await approve(2, id);
     expect(approval.accepted).toBe(true);
-    const proposed = (approval.plan as StoredWeightPlan).proposed;
+    const proposed = (approval.plan as PendingWeightPlan).proposed;
     const [executed] = await world.balance(at(2));
     expect(executed?.outcome).toBe("applied");
     expect(executed?.headline).toContain(`plan ${id} approved by alice`);

@@ -3,7 +3,7 @@ import {
   approvePlan,
   createPlan,
   gatePlan,
-  type StoredPlan,
+  type PendingRotationPlan,
 } from "../../../shared/cert-rotation/domain/pending-rotation-plan";
 import { planRotation } from "../../../shared/cert-rotation/domain/plan-rotation";
 import { cert, days, healthyPair, input, NOW } from "./builders";
@@ -145,7 +145,7 @@ describe("plan mode's gate", () => {
     },
     {
       row: "an applied plan from before",
-      stored: { ...pending, status: "applied" } as StoredPlan,
+      stored: { ...pending, status: "applied" } as PendingRotationPlan,
       plan: rotate,
       at: later(2),
       action: "store",

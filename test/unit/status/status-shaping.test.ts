@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { CanaryRecord } from "../../../shared/canary/domain/types";
-import type { StoredPlan } from "../../../shared/cert-rotation/domain/pending-rotation-plan";
+import type { PendingRotationPlan } from "../../../shared/cert-rotation/domain/pending-rotation-plan";
 import type { BalancerFacts, CertificateFacts } from "../../../shared/cert-rotation/domain/types";
 import type { FleetState } from "../../../shared/flow-control/domain/types";
 import type { StoredOverride } from "../../../shared/kernel/domain/override-types";
-import type { StoredWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
+import type { PendingWeightPlan } from "../../../shared/origin-balancer/domain/pending-weight-plan";
 import { canaryStatus, fleetStatus, poolStatus } from "../../../shared/status/domain/automations";
 import { pairStatus } from "../../../shared/status/domain/cert-pair";
 import { planStatus, summariseOverrides, wanted } from "../../../shared/status/domain/overrides";
@@ -81,7 +81,7 @@ describe("pool status", () => {
   });
 
   it("shows a stored weight plan with what it would set", () => {
-    const plan: StoredWeightPlan = {
+    const plan: PendingWeightPlan = {
       id: "plan-images-0001",
       automation: "origin-balancer",
       target: "images",
@@ -213,7 +213,7 @@ describe("overrides and plans", () => {
       expiresAt: at(-1),
       status: "pending",
       certificateArn: "arn:cert",
-    } as StoredPlan;
+    } as PendingRotationPlan;
     expect(planStatus(plan, NOW)).toMatchObject({
       automation: "cert-rotation",
       target: "devices",
