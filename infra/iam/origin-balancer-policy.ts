@@ -1,10 +1,19 @@
 import type { OriginBalancerConfig } from "../../shared/config/balancer-config";
+import { planKey } from "../../shared/workflows/balancer-plans";
+import {
+  BALANCER_LEASE_KEY,
+  BALANCER_ROOT,
+  legacyPoolStateKey,
+  zoneStatePath,
+} from "../../shared/workflows/balancer-state-keys";
 import { type ArnContext, type PolicyStatement, readOverridesStatement, ssmParameterArn } from "./types";
 
 /**
  * Least privilege for the origin balancer: in each configured hosted zone, UPSERT only the configured
  * record names and types (the zone's other records, an apex or an MX, stay out of reach), read only the
- * Slack token and its own state parameters.
+ * Slack token, and touch only its own parameters (keys from shared/workflows/balancer-state-keys.ts):
+ * each configured zone's state document, the run lease, each pool's plan, and (read-only) each pool's
+ * state parameter of earlier versions, carried over once.
  */
 export function policyStatements(
   config: OriginBalancerConfig,
@@ -43,11 +52,45 @@ export function policyStatements(
       Action: ["ssm:GetParameter"],
       Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
     },
+    ...stateStatements(config, ctx, shared.parameterPrefix, zoneIds),
+    readOverridesStatement(ctx, shared.parameterPrefix),
+  ];
+}
+
+function stateStatements(
+  config: OriginBalancerConfig,
+  ctx: ArnContext,
+  parameterPrefix: string,
+  zoneIds: readonly string[],
+): PolicyStatement[] {
+  const arn = (key: string) => ssmParameterArn(ctx, `${parameterPrefix.replace(/\/$/, "")}/${key}`);
+  const pools = [...new Set(config.pools.map((p) => p.name))].sort();
+  return [
+    // Zone documents: read in batches, written (state, state-2, ...) under the run lease; never deleted.
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameters", "ssm:PutParameter"],
+      Resource: zoneIds.map((zone) => arn(`${zoneStatePath(zone)}/state*`)),
+    },
+    // The run lease: created if absent, read to see whether a held one expired, deleted at the end.
     {
       Effect: "Allow",
       Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: ssmParameterArn(ctx, `${shared.parameterPrefix.replace(/\/$/, "")}/origin-balancer/*`),
+      Resource: arn(BALANCER_LEASE_KEY),
     },
-    readOverridesStatement(ctx, shared.parameterPrefix),
+    // Plan mode: each pool's stored plan and the lock of its versioned write.
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+      Resource: pools.flatMap((pool) => [arn(planKey(pool)), arn(`${planKey(pool)}.lock`)]),
+    },
+    // Upgrade: the per-pool state of earlier versions, read by name, or in one paged listing of the
+    // balancer's parameters when many pools are missing from their zone documents (a stack's first run).
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameters"],
+      Resource: pools.map((pool) => arn(legacyPoolStateKey(pool))),
+    },
+    { Effect: "Allow", Action: ["ssm:GetParametersByPath"], Resource: arn(BALANCER_ROOT) },
   ];
 }

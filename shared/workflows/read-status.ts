@@ -1,5 +1,4 @@
 import type { StageConfig } from "../config/stage-config";
-import type { BalancerState } from "../domain/balancer/types";
 import type { StoredWeightPlan } from "../domain/balancer/weight-plan";
 import { splitOf } from "../domain/canary/split";
 import type { CanaryRecord } from "../domain/canary/types";
@@ -20,8 +19,8 @@ import type { LoadBalancers } from "../ports/load-balancers";
 import type { OverrideReader } from "../ports/override-store";
 import type { StateStore } from "../ports/state-store";
 import type { WeightedRecords } from "../ports/weighted-records";
-import { stateKey as poolStateKey } from "./balance-origins";
 import { planKey as poolPlanKey } from "./balancer-plans";
+import { readBalancerStates } from "./balancer-zone-state";
 import { stateKey as fleetStateKey } from "./control-flow";
 import { readFacts, recordRef } from "./read-cert-pair";
 import { stateKey as pairStateKey, planKey } from "./rotate-certificates";
@@ -61,6 +60,9 @@ export async function readStatus(
   const pairPlans = new Map(pairs.map((p) => [p.name, load<StoredPlan>(deps, planKey(p.name))]));
   const allPlans = settle(Promise.all([...poolPlans.values(), ...pairPlans.values()]));
   const canaries = (stage.canary?.canaries ?? []).filter((c) => wanted(query, "canary", c.name));
+  // Every shown pool's memory in one batched read of the zone documents (as the balancer reads it).
+  const poolStates = pools.length > 0 ? readBalancerStates(deps.state, pools) : undefined;
+  poolStates?.catch(() => undefined);
   const [originBalancer, flowControl, certRotation, canary, storedPlans] = await Promise.all([
     Promise.all(
       pools.map((pool) =>
@@ -71,7 +73,7 @@ export async function readStatus(
             weights: Object.fromEntries(
               (await deps.records.read(pool.record)).map((r) => [r.setIdentifier, r.weight]),
             ),
-            state: await load<BalancerState>(deps, poolStateKey(pool)),
+            state: (await poolStates)?.states.get(pool.name),
             plan: await poolPlans.get(pool.name),
             overrides: all,
             now,

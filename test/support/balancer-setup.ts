@@ -8,6 +8,7 @@ import {
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
 import type { BalancerDecision } from "../../shared/domain/balancer/balancer-decision";
+import { zoneStateKey } from "../../shared/workflows/balancer-state-keys";
 import { scheduledEvent } from "./events";
 import type { FaultWorld } from "./fault-setup";
 import { balancerRuntime, handlerFor } from "./runtimes";
@@ -61,7 +62,8 @@ originBalancer:
   };
   const stateVersion = async () => {
     const ssm = createSsmClient(world.direct());
-    const name = `/traffic-autopilot/test/origin-balancer/${id}/state`;
+    // The pool is alone in its hosted zone: the zone's state document is the pool's.
+    const name = `/traffic-autopilot/test/${zoneStateKey(hostedZoneId)}`;
     return (await ssm.send(new GetParameterCommand({ Name: name })).catch(() => undefined))?.Parameter
       ?.Version;
   };

@@ -1,6 +1,7 @@
 import {
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParametersByPathCommand,
   GetParametersCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
@@ -8,7 +9,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { ConflictError, ValueTooLargeError } from "../../errors";
-import type { StateStore, StoredValue } from "../../ports/state-store";
+import { STANDARD_PARAMETER_MAX_BYTES, type StateStore, type StoredValue } from "../../ports/state-store";
 
 /**
  * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
@@ -16,11 +17,11 @@ import type { StateStore, StoredValue } from "../../ports/state-store";
  */
 const LOCK_LEASE_MS = 30_000;
 
-/**
- * A standard parameter's value is at most 4 KB (advanced: 8 KB, and they cost money). SSM refuses a
- * larger one, moto does not: checked here, so every store behaves as AWS does.
- */
-export const STANDARD_PARAMETER_MAX_BYTES = 4_096;
+/** How long a run lease outlives the deadline its holder named (it records after its AWS work). */
+const LEASE_GRACE_MS = 5_000;
+
+// SSM refuses a value over 4 KB, moto does not: checked here, so every store behaves as AWS does.
+export { STANDARD_PARAMETER_MAX_BYTES };
 
 /**
  * JSON documents in SSM Parameter Store under one prefix (one parameter per key).
@@ -62,11 +63,14 @@ export function createSsmStateStore(
     }
   };
 
-  /** Takes the lease; breaks a lease whose holder died (at most once, then reports the conflict). */
-  const acquireLock = async (name: string) => {
-    const lock = `${name}.lock`;
+  /**
+   * Takes the lease parameter `lock` (created with Overwrite=false, so only one taker wins) for `name`;
+   * breaks a lease whose holder died (at most once, then reports the conflict).
+   */
+  const acquireLock = async (lock: string, name: string, until?: () => Date) => {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const lease = JSON.stringify({ expiresAt: new Date(clock() + LOCK_LEASE_MS).toISOString() });
+      const expiresAt = until?.() ?? new Date(clock() + LOCK_LEASE_MS);
+      const lease = JSON.stringify({ expiresAt: expiresAt.toISOString() });
       try {
         await put(lock, lease, false);
         return lock;
@@ -123,6 +127,47 @@ export function createSsmStateStore(
       return found;
     },
 
+    async loadUnder<T>(path: string, wanted: (key: string) => boolean) {
+      const found = new Map<string, StoredValue<T>>();
+      const root = nameOf("");
+      let nextToken: string | undefined;
+      // Bounded: 10 parameters a page, so 1,000 pages is 10,000 parameters, far past one stage's.
+      for (let page = 0; page < 1_000; page++) {
+        const out = await client.send(
+          new GetParametersByPathCommand({
+            Path: nameOf(path),
+            Recursive: true,
+            MaxResults: 10,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        for (const parameter of out.Parameters ?? []) {
+          const key = (parameter.Name ?? "").slice(root.length);
+          if (!wanted(key) || parameter.Value === undefined) continue;
+          found.set(key, { value: JSON.parse(parameter.Value) as T, version: parameter.Version ?? 0 });
+        }
+        nextToken = out.NextToken;
+        if (!nextToken) return found;
+      }
+      throw new Error(`${nameOf(path)}: more than 1,000 pages of parameters, stopped listing`);
+    },
+
+    async withLease<T>(key: string, work: () => Promise<T>, options: { until?: Date } = {}) {
+      const name = nameOf(key);
+      const until = options.until;
+      // A lease outlives its holder's deadline by a little: the holder records after its AWS work.
+      const lock = await acquireLock(
+        name,
+        name,
+        until ? () => new Date(Math.max(until.getTime(), clock()) + LEASE_GRACE_MS) : undefined,
+      );
+      try {
+        return await work();
+      } finally {
+        await releaseLock(lock);
+      }
+    },
+
     async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
       const name = nameOf(key);
       const text = JSON.stringify(value);
@@ -144,7 +189,7 @@ export function createSsmStateStore(
           });
         }
       }
-      const lock = await acquireLock(name);
+      const lock = await acquireLock(`${name}.lock`, name);
       try {
         const current = await readVersion(name);
         if (current !== expected) {

@@ -9,6 +9,7 @@ import type { StateStore, StoredValue } from "../../../shared/ports/state-store"
 import type { TargetHealth } from "../../../shared/ports/target-health";
 import { createLogger } from "../../../shared/runtime/logger";
 import type { CanaryDeps } from "../../../shared/workflows/run-canaries";
+import { memoryLeases } from "../../support/memory-lease";
 
 const key = (ref: ForwardRef) => (ref.kind === "rule" ? ref.ruleArn : ref.listenerArn);
 
@@ -78,6 +79,7 @@ export function memoryStore(): StateStore & { values: Map<string, StoredValue<un
   const values = new Map<string, StoredValue<unknown>>();
   return {
     values,
+    withLease: memoryLeases(),
     async load<T>(k: string) {
       const stored = values.get(k);
       return stored === undefined ? undefined : (structuredClone(stored) as StoredValue<T>);

@@ -17,6 +17,7 @@ import {
   rotateCertificates,
   stateKey,
 } from "../../../shared/workflows/rotate-certificates";
+import { memoryLeases } from "../../support/memory-lease";
 import { recordingNotifier } from "../incidents/fakes";
 import { aliasTo, balancer, cert, days, NOW } from "./builders";
 
@@ -83,6 +84,7 @@ function world(options: { dnsStatus?: "PENDING" | "INSYNC"; dropTagWrites?: bool
   };
   const stored = new Map<string, { value: unknown; version: number }>();
   const state: StateStore = {
+    withLease: memoryLeases(),
     async load<T>(key: string) {
       const item = stored.get(key);
       return item ? { value: structuredClone(item.value) as T, version: item.version } : undefined;

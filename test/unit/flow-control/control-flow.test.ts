@@ -18,6 +18,7 @@ import {
   handleAlarms,
   stateKey,
 } from "../../../shared/workflows/control-flow";
+import { memoryLeases } from "../../support/memory-lease";
 
 const NOW = new Date("2026-11-02T20:30:00Z");
 const ago = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -73,6 +74,7 @@ class MemoryStateStore implements StateStore {
   readonly values = new Map<string, StoredValue<unknown>>();
   beforeSave?: (key: string) => void;
   failLoads = false;
+  readonly withLease = memoryLeases();
 
   async load<T>(key: string): Promise<StoredValue<T> | undefined> {
     if (this.failLoads) throw new Error("ThrottlingException: Rate exceeded");
@@ -253,6 +255,7 @@ describe("handleAlarms", () => {
       state: {
         load: (key) => slow(`load ${key}`, () => state.load(key)),
         save: (key, value, options) => state.save(key, value, options),
+        withLease: (key, work, options) => state.withLease(key, work, options),
       },
       inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
     };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { policyStatements } from "../../../infra/iam/origin-balancer-policy";
 import { originBalancerSchema } from "../../../shared/config/balancer-config";
+import { planKey } from "../../../shared/workflows/balancer-plans";
+import {
+  BALANCER_LEASE_KEY,
+  legacyPoolStateKey,
+  zoneStateKey,
+} from "../../../shared/workflows/balancer-state-keys";
 
 const ctx = { region: "eu-west-1", accountId: "123456789012", partition: "aws", stage: "prod" };
 const shared = {
@@ -64,6 +70,52 @@ describe("the origin-balancer IAM policy", () => {
         "arn:aws:route53:::hostedzone/Z0OTHERZONE0001",
         "arn:aws:route53:::hostedzone/Z1D633PJN98FT9",
       ],
+    });
+  });
+
+  describe("its SSM parameters, checked against the keys the balancer really uses", () => {
+    const arnOf = (key: string) =>
+      `arn:aws:ssm:eu-west-1:123456789012:parameter${shared.parameterPrefix}/${key}`;
+    // IAM's ARN matching: * is any run of characters, ? one character.
+    const matches = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .split("")
+          .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/-]/g, "\\$&")))
+          .join("")}$`,
+      ).test(arn);
+    const allows = (action: string, key: string) =>
+      statements.some(
+        (s) => s.Action.includes(action) && [s.Resource].flat().some((r) => matches(r, arnOf(key))),
+      );
+
+    it.each([
+      ["part 1 of a zone's state document", zoneStateKey("Z1D633PJN98FT9")],
+      ["a further part of a zone's state document", zoneStateKey("Z0OTHERZONE0001", 3)],
+      ["the run lease", BALANCER_LEASE_KEY],
+      ["a pool's plan", planKey("video")],
+    ])("lets it write %s", (_, key) => {
+      expect(allows("ssm:PutParameter", key)).toBe(true);
+    });
+
+    it("reads every zone document in batches, and the per-pool state of earlier versions, never writing it", () => {
+      expect(allows("ssm:GetParameters", zoneStateKey("Z1D633PJN98FT9"))).toBe(true);
+      expect(allows("ssm:GetParameters", legacyPoolStateKey("images"))).toBe(true);
+      expect(allows("ssm:PutParameter", legacyPoolStateKey("images"))).toBe(false);
+      expect(allows("ssm:DeleteParameter", legacyPoolStateKey("images"))).toBe(false);
+    });
+
+    it("takes the run lease (create, read its expiry, delete) and deletes nothing else of the balancer's", () => {
+      for (const action of ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"])
+        expect(allows(action, BALANCER_LEASE_KEY)).toBe(true);
+      expect(allows("ssm:DeleteParameter", zoneStateKey("Z1D633PJN98FT9"))).toBe(false);
+    });
+
+    it("reaches no other zone's document, no other pool's keys and nothing outside the prefix", () => {
+      expect(allows("ssm:PutParameter", zoneStateKey("ZNOTCONFIGURED"))).toBe(false);
+      expect(allows("ssm:PutParameter", planKey("not-a-pool"))).toBe(false);
+      expect(allows("ssm:GetParameters", legacyPoolStateKey("not-a-pool"))).toBe(false);
+      expect(allows("ssm:PutParameter", "flow-control/web/state")).toBe(false);
     });
   });
 });

@@ -2,12 +2,14 @@ import type { ChatMessage } from "../../../shared/domain/messages/chat-message";
 import { ConflictError } from "../../../shared/errors";
 import type { Notifier, NotifyResult } from "../../../shared/ports/notifier";
 import type { StateStore, StoredValue } from "../../../shared/ports/state-store";
+import { memoryLeases } from "../../support/memory-lease";
 
 /** Parameter Store in memory: versions, optimistic concurrency, and switchable read/write outages. */
 export class MemoryStateStore implements StateStore {
   readonly values = new Map<string, StoredValue<unknown>>();
   failLoads = false;
   failSaves = false;
+  readonly withLease = memoryLeases();
 
   async load<T>(key: string): Promise<StoredValue<T> | undefined> {
     if (this.failLoads) throw new Error("ThrottlingException: Rate exceeded");
