@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   DeleteParameterCommand,
   GetParameterCommand,
@@ -68,19 +69,24 @@ export function createSsmStateStore(
    * breaks a lease whose holder died (at most once, then reports the conflict).
    */
   const acquireLock = async (lock: string, name: string, until?: () => Date) => {
+    // Who took it: the SDK retries a create whose answer timed out, and that retry finds the lease the
+    // first attempt created; with the holder's id it is recognised as ours, not someone else's.
+    const holder = randomUUID();
     for (let attempt = 0; attempt < 2; attempt++) {
       const expiresAt = until?.() ?? new Date(clock() + LOCK_LEASE_MS);
-      const lease = JSON.stringify({ expiresAt: expiresAt.toISOString() });
+      const lease = JSON.stringify({ expiresAt: expiresAt.toISOString(), holder });
       try {
         await put(lock, lease, false);
         return lock;
       } catch (error) {
         if (!(error instanceof ParameterAlreadyExists)) throw error;
         const held = await readLease(lock);
-        if (held !== undefined && Date.parse(held) > clock()) {
-          throw new ConflictError(`${name} is being written by another invocation (lease until ${held})`, {
-            cause: error,
-          });
+        if (held?.holder === holder) return lock;
+        if (held?.expiresAt !== undefined && Date.parse(held.expiresAt) > clock()) {
+          throw new ConflictError(
+            `${name} is being written by another invocation (lease until ${held.expiresAt})`,
+            { cause: error },
+          );
         }
         await releaseLock(lock);
       }
@@ -88,10 +94,10 @@ export function createSsmStateStore(
     throw new ConflictError(`${name}: could not take the write lock, another writer keeps taking it`);
   };
 
-  const readLease = async (lock: string): Promise<string | undefined> => {
+  const readLease = async (lock: string): Promise<{ expiresAt?: string; holder?: string } | undefined> => {
     try {
       const out = await client.send(new GetParameterCommand({ Name: lock }));
-      return (JSON.parse(out.Parameter?.Value ?? "{}") as { expiresAt?: string }).expiresAt;
+      return JSON.parse(out.Parameter?.Value ?? "{}") as { expiresAt?: string; holder?: string };
     } catch (error) {
       if (error instanceof ParameterNotFound) return undefined;
       throw error;

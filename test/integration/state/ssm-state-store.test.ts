@@ -112,6 +112,7 @@ describe.skipIf(!hasMoto)("the SSM state store's optimistic concurrency on moto"
         // The lease holds until the holder's deadline (plus a little), not the short write lock's 30 s.
         expect(JSON.parse((await raw("run/lease"))?.Value ?? "")).toEqual({
           expiresAt: "2026-12-02T11:00:55.000Z",
+          holder: expect.any(String),
         });
         await expect(store.withLease("run/lease", async () => "second")).rejects.toThrow(
           /run\/lease is being written by another invocation \(lease until 2026-12-02T11:00:55.000Z\)/,
