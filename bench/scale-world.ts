@@ -8,6 +8,7 @@ import {
   CreateHostedZoneCommand,
   Route53Client,
 } from "@aws-sdk/client-route-53";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { type RunCommandStandIn, startRunCommandStandIn } from "../sandbox/run-command/server";
 import { putCloudFrontMetrics } from "../sandbox/seed/balancer-world";
 import { launchInstances } from "../sandbox/seed/fleet-world";
@@ -30,6 +31,8 @@ export function seedingClients(motoUrl: string) {
     route53: new Route53Client(options),
     cloudwatch: new CloudWatchClient(options),
     ec2: new EC2Client({ ...options, region: "eu-west-1" }),
+    /** For looking at what the run stored (not counted). */
+    ssm: new SSMClient({ ...options, region: "eu-west-1" }),
   };
 }
 
@@ -129,10 +132,12 @@ export function flowControlStage(): string {
 `;
 }
 
+export const BENCH_PARAMETER_PREFIX = "/traffic-autopilot/bench";
+
 function stageHeader(): string {
   return `stage: bench
 region: eu-west-1
-parameterPrefix: /traffic-autopilot/bench
+parameterPrefix: ${BENCH_PARAMETER_PREFIX}
 slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/bench/slack-token }
 `;
 }

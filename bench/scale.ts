@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { GetParametersByPathCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { putFleetAlarm, seedingCloudWatch } from "../sandbox/seed/fleet-alarms";
 import { motoAvailable, startMoto } from "../sandbox/servers/moto-server";
 import { startSlackSink } from "../sandbox/servers/slack-sink";
@@ -8,6 +9,7 @@ import { type CountedCall, startCallCounter, tally, timeline } from "./call-coun
 import { alarmNotification, scheduledEvent } from "./events";
 import type { InvocationCalls, ScaleResult } from "./results";
 import {
+  BENCH_PARAMETER_PREFIX,
   balancerStage,
   FLEET_ALARM,
   flowControlStage,
@@ -59,6 +61,7 @@ export async function benchScale(options: {
     const balanced = await timed(counter, () => balance(scheduledEvent(now)));
     options.log(`scale: balancer run took ${balanced.wallMs} ms, ${balanced.calls.length} AWS calls`);
     const decisions = balanced.value;
+    const stored = await storedStateSizes(seed.ssm);
     const changeBatchesPerZone: Record<string, number> = {};
     for (const call of balanced.calls.filter((c) => c.operation === "ChangeResourceRecordSets"))
       changeBatchesPerZone[call.hostedZoneId ?? "?"] =
@@ -104,6 +107,7 @@ export async function benchScale(options: {
       goal: SCALE_GOAL,
       notes: [
         ...notes(balancerCalls, pools.length, ZONES),
+        stateNote(stored),
         ...fleetNotes(flowCalls, options.instances),
         `Wall times include moto on the same 2 cores: ${perCall(balancerCalls)} ms per balancer call and ${perCall(flowCalls)} ms per flow-control call on average; flow control's EC2 client waits up to 60 s here because moto takes seconds to render 1,000 instances.`,
       ],
@@ -162,6 +166,44 @@ function fleetNotes(flow: InvocationCalls, instances: number): string[] {
 
 const perCall = (run: InvocationCalls) => Math.round(run.wallMs / Math.max(1, run.totalCalls));
 
+interface StoredStateSizes {
+  documents: number;
+  documentBytes: number[];
+  poolBytes: number[];
+}
+
+/** The zone state documents the run wrote, read straight from moto (not counted): how big they are. */
+async function storedStateSizes(ssm: SSMClient): Promise<StoredStateSizes> {
+  const out: StoredStateSizes = { documents: 0, documentBytes: [], poolBytes: [] };
+  let nextToken: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const answer = await ssm.send(
+      new GetParametersByPathCommand({
+        Path: `${BENCH_PARAMETER_PREFIX}/origin-balancer/zones`,
+        Recursive: true,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      }),
+    );
+    for (const parameter of answer.Parameters ?? []) {
+      const value = parameter.Value ?? "";
+      out.documents += 1;
+      out.documentBytes.push(Buffer.byteLength(value));
+      const part = JSON.parse(value) as { pools?: Record<string, unknown> };
+      for (const state of Object.values(part.pools ?? {}))
+        out.poolBytes.push(Buffer.byteLength(JSON.stringify(state)));
+    }
+    nextToken = answer.NextToken;
+    if (!nextToken) break;
+  }
+  return out;
+}
+
+function stateNote(sizes: StoredStateSizes): string {
+  const range = (values: number[]) =>
+    values.length === 0 ? "none" : `${Math.min(...values)}-${Math.max(...values)} bytes`;
+  return `State: ${sizes.documents} zone documents written (one per hosted zone, ${range(sizes.documentBytes)} each of the 4,096 a standard parameter holds), one pool's state ${range(sizes.poolBytes)}. SSM calls: overrides by path; zone documents read with one GetParameters and re-read once under the run lease (PutParameter, DeleteParameter); the second GetParametersByPath is the one look for per-pool state of an earlier version, made because every pool is missing from its zone document on a new stack (later runs skip it).`;
+}
+
 /** Where the balancer spends calls per pool that a per-zone or batched read could save. */
 function notes(balancer: InvocationCalls, pools: number, zones: number): string[] {
   const out: string[] = [];
@@ -183,10 +225,11 @@ function notes(balancer: InvocationCalls, pools: number, zones: number): string[
       `State is read with one GetParameter per pool (${reads}); GetParameters takes 10 names per call.`,
     );
   }
+  // One per zone document, one for the run lease.
   const writes = balancer.calls.ssm?.PutParameter ?? 0;
-  if (writes > zones) {
+  if (writes > zones + 1) {
     out.push(
-      `State is written with one PutParameter per pool whose state changed, plus a versioned claim of the state before each changed pool's Route 53 change: ${writes} PutParameter. One state parameter per pool is what makes those writes per pool; a per-zone state document would write once per changed zone.`,
+      `${writes} PutParameter for ${zones} zone documents and one run lease: a zone's document was split into parts (over 4 KB), or calls were retried.`,
     );
   }
   return out;

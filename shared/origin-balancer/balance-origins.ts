@@ -1,8 +1,7 @@
-import { AwsCallError, describeError, VerificationError } from "../errors";
+import { AwsCallError, describeError } from "../errors";
 import { planButtons, withButtons } from "../kernel/domain/buttons";
 import type { Trigger } from "../kernel/domain/decision";
 import type { StoredOverride } from "../kernel/domain/override-types";
-import { parameterKeys } from "../kernel/domain/parameter-layout";
 import {
   type ObeyedOverride,
   obeyedOverride,
@@ -13,14 +12,11 @@ import { recordDecision } from "../kernel/record-decision";
 import type { CdnMetrics, PoolSeries } from "../ports/cdn-metrics";
 import type { Notifier } from "../ports/notifier";
 import type { OverrideReader } from "../ports/override-store";
-import type { StateStore, StoredValue } from "../ports/state-store";
-import {
-  recordSetKey,
-  type WeightedRecord,
-  type WeightedRecords,
-  type WeightUpdate,
-} from "../ports/weighted-records";
+import type { StateStore } from "../ports/state-store";
+import { recordSetKey, type WeightedRecord, type WeightedRecords } from "../ports/weighted-records";
 import type { Logger } from "../runtime/logger";
+import { applyUnderLease } from "./balancer-apply";
+import { readBalancerStates } from "./balancer-zone-state";
 import type { OriginBalancerConfig, PoolConfig } from "./config";
 import {
   type ApplyResult,
@@ -35,7 +31,6 @@ import { obeyOverride } from "./domain/obey-override";
 import { calibrationView, type ObservedOrigins, observeOrigins } from "./domain/observe-origins";
 import { type BalancerPlan, planWeights } from "./domain/plan-weights";
 import { type BalancerState, EMPTY_BALANCER_STATE, type Weights } from "./domain/types";
-import { sameWeights } from "./domain/weights";
 import { markApplied, type PlanStep, stepPlan } from "./pending-plans";
 
 export interface BalancerDeps {
@@ -57,14 +52,14 @@ interface Evaluated {
   plan: BalancerPlan;
   observed: BalancerObserved;
   previous: BalancerState;
-  stateVersion?: number;
   obeyed: ObeyedOverride;
   origins: ObservedOrigins;
 }
 
 /**
- * One run of the origin balancer over every configured pool: read, decide (pure), apply the changed
- * weights in one Route 53 batch per hosted zone, wait for INSYNC and read back, then record.
+ * One run of the origin balancer over every configured pool: read, decide (pure), then under one run
+ * lease apply the changed weights in one Route 53 batch per hosted zone, wait for INSYNC and write the
+ * state documents of the zones whose pools' memory changed; then record.
  */
 export async function balanceOrigins(
   deps: BalancerDeps,
@@ -81,9 +76,9 @@ export async function balanceOrigins(
   // limits allow; a failed read fails every pool's evaluation (each says why), never reads as zero load.
   const series = readAllSeries(deps, config, now);
   series.catch(() => undefined);
-  // One paginated listing per hosted zone (not per pool) and every pool's state in batched reads.
+  // One paginated listing per hosted zone (not per pool) and one state document per zone, batched.
   const zones = readZones(deps.records, config.pools);
-  const states = readStates(deps, config.pools);
+  const states = readBalancerStates(deps.state, config.pools);
   states.catch(() => undefined);
   for (const [index, pool] of config.pools.entries()) {
     try {
@@ -91,7 +86,7 @@ export async function balanceOrigins(
       if (poolSeries === undefined) throw new AwsCallError(`no metrics answer for pool ${pool.name}`);
       const zone = await zones.get(pool.record.hostedZoneId);
       const records = zone?.get(recordSetKey(pool.record)) ?? [];
-      const stored = (await states).get(parameterKeys.balancerState(pool.name));
+      const stored = (await states).states.get(pool.name);
       evaluated.push(await evaluate(pool, now, await overrides, { series: poolSeries, records, stored }));
     } catch (error) {
       decisions.push(failedToEvaluate(pool, trigger, now, modeOf(config, pool), error));
@@ -114,72 +109,87 @@ export async function balanceOrigins(
     // In plan mode an operator's pin and an approved plan are human decisions: they are carried out.
     return mode === "plan" && (e.plan.rule === "override-pin" || steps.get(e.target)?.execute !== undefined);
   });
-  const results = await applyChanges(deps, actionable);
-  for (const item of evaluated) {
-    const step = steps.get(item.target);
-    const executed = step?.execute;
-    if (executed && results.get(item.target)?.kind === "applied")
-      await markApplied(deps.state, executed, now);
-    const applied = results.get(item.target) ?? { kind: "not-attempted" };
-    const decision = withOverride(
-      balancerDecision({
-        target: item.target,
-        plan: item.plan,
-        observed: item.observed,
-        trigger,
-        now,
-        mode: modeOf(config, item.pool),
-        applied,
-        ...(step?.note ? { planNote: step.note } : {}),
-      }),
-      item.obeyed,
-    );
-    const worth = slackWorthiness(decision, item.previous);
-    // An override taking the wheel or handing it back is always said, once; so is a calibration that
-    // moved and a change the observed load did not follow.
-    const finding =
-      item.origins.effect?.kind === "not-honoured" || item.origins.effect?.kind === "unconfirmed";
-    const slack = {
-      ...worth,
-      post:
-        worth.post ||
-        step?.post === true ||
-        overrideNews(item.obeyed) ||
-        item.origins.calibration.moved ||
-        finding,
-    };
-    // A failed apply leaves the state as it was: the next run re-plans from what Route 53 really holds.
-    // A dry run records what it would have done but must not count a change that never happened.
-    if (applied.kind !== "failed") {
-      const { override: remembered } = item.plan.nextState;
-      const base =
-        item.plan.changed && applied.kind !== "applied"
-          ? withOverrideMemory(item.previous, remembered)
-          : item.plan.nextState;
-      const { heldEpisode: _, ...rest } = withObservation(base, item, applied.kind === "applied", now);
-      const next = slack.heldEpisode ? { ...rest, heldEpisode: slack.heldEpisode } : rest;
-      // A state that did not change is not written again (SSM's API rate is per account too).
-      if (JSON.stringify(next) !== JSON.stringify(item.previous) || item.stateVersion === undefined)
-        await deps.state.save(parameterKeys.balancerState(item.pool.name), next);
-    }
+  const settle = (results: Map<string, ApplyResult>) =>
+    evaluated.map((item) => settleItem(item, results, steps.get(item.target), config, trigger, now));
+  const { settled, stateError } =
+    evaluated.length === 0
+      ? { settled: [], stateError: undefined }
+      : await applyUnderLease(deps, {
+          pools: config.pools,
+          snapshot: await states,
+          toApply: actionable.filter((e) => e.plan.changed),
+          settle,
+        });
+  for (const { decision, step, post } of settled) {
+    if (step?.execute && decision.outcome === "applied") await markApplied(deps.state, step.execute, now);
     const message = withButtons(
       renderBalancerMessage(decision),
       step?.pendingPlanId ? planButtons(step.pendingPlanId) : undefined,
     );
-    await recordDecision(decision, deps, { post: slack.post, message });
+    await recordDecision(decision, deps, { post, message });
     decisions.push(decision);
   }
   for (const decision of decisions.filter((d) => d.rule === "evaluation-failed")) {
     await recordDecision(decision, deps, { post: true, message: renderBalancerMessage(decision) });
   }
+  // Route 53 was changed but the memory of it could not be stored: the decisions are recorded, then
+  // the invocation fails so that the error is alerted.
+  if (stateError !== undefined) throw stateError;
   return decisions;
+}
+
+/** One pool's decision once the run knows what was applied, whether it is worth Slack, its next state. */
+function settleItem(
+  item: Evaluated,
+  results: Map<string, ApplyResult>,
+  step: PlanStep | undefined,
+  config: OriginBalancerConfig,
+  trigger: Trigger,
+  now: Date,
+): { pool: string; decision: BalancerDecision; step?: PlanStep; post: boolean; next?: BalancerState } {
+  const applied = results.get(item.target) ?? { kind: "not-attempted" };
+  const decision = withOverride(
+    balancerDecision({
+      target: item.target,
+      plan: item.plan,
+      observed: item.observed,
+      trigger,
+      now,
+      mode: modeOf(config, item.pool),
+      applied,
+      ...(step?.note ? { planNote: step.note } : {}),
+    }),
+    item.obeyed,
+  );
+  const worth = slackWorthiness(decision, item.previous);
+  // An override taking the wheel or handing it back is always said, once; so is a calibration that
+  // moved and a change the observed load did not follow.
+  const finding = item.origins.effect?.kind === "not-honoured" || item.origins.effect?.kind === "unconfirmed";
+  const post =
+    worth.post ||
+    step?.post === true ||
+    overrideNews(item.obeyed) ||
+    item.origins.calibration.moved ||
+    finding;
+  const settled = { pool: item.pool.name, decision, post, ...(step ? { step } : {}) };
+  // A failed apply leaves the state as it was: the next run re-plans from what Route 53 really holds.
+  if (applied.kind === "failed") return settled;
+  // A dry run records what it would have done but must not count a change that never happened.
+  const { override: remembered } = item.plan.nextState;
+  const base =
+    item.plan.changed && applied.kind !== "applied"
+      ? withOverrideMemory(item.previous, remembered)
+      : item.plan.nextState;
+  const { heldEpisode: _, ...rest } = withObservation(base, item, applied.kind === "applied", now);
+  const next = worth.heldEpisode ? { ...rest, heldEpisode: worth.heldEpisode } : rest;
+  return { ...settled, next };
 }
 
 async function evaluate(
   pool: PoolConfig,
   now: Date,
   overrides: readonly StoredOverride[],
-  read: { series: PoolSeries; records: WeightedRecord[]; stored: StoredValue<BalancerState> | undefined },
+  read: { series: PoolSeries; records: WeightedRecord[]; stored: BalancerState | undefined },
 ): Promise<Evaluated> {
   const target = `${pool.record.name} ${pool.record.type}`;
   const { series, records, stored } = read;
@@ -195,7 +205,7 @@ async function evaluate(
   }
   const { from, end } = windowOf(pool, now);
   const load = cacheMissLoad(series.cdn, minutesBetween(from, end), pool.metrics.settleMinutes);
-  const previous = stored?.value ?? EMPTY_BALANCER_STATE;
+  const previous = stored ?? EMPTY_BALANCER_STATE;
   const origins = observeOrigins({
     observedOrigins: pool.origins.filter((o) => o.observedMetric !== undefined).map((o) => o.setIdentifier),
     samples: load.samples,
@@ -247,7 +257,6 @@ async function evaluate(
     plan,
     observed,
     previous,
-    ...(stored ? { stateVersion: stored.version } : {}),
     obeyed,
     origins,
   };
@@ -271,21 +280,6 @@ function readZones(
     reads.set(zone, read);
   }
   return reads;
-}
-
-/** Every pool's state: GetParameters 10 names a call when the store can, else one read per pool. */
-async function readStates(
-  deps: BalancerDeps,
-  pools: readonly PoolConfig[],
-): Promise<Map<string, StoredValue<BalancerState>>> {
-  const keys = pools.map((pool) => parameterKeys.balancerState(pool.name));
-  if (deps.state.loadMany) return deps.state.loadMany<BalancerState>(keys);
-  const found = new Map<string, StoredValue<BalancerState>>();
-  for (const key of keys) {
-    const value = await deps.state.load<BalancerState>(key);
-    if (value) found.set(key, value);
-  }
-  return found;
 }
 
 /** The minutes a pool reads: its window plus the settling minutes, ending at the current minute. */
@@ -343,71 +337,6 @@ function withObservation(base: BalancerState, item: Evaluated, applied: boolean,
 function withOverrideMemory(state: BalancerState, override: BalancerState["override"]): BalancerState {
   const { override: _, ...rest } = state;
   return override ? { ...rest, override } : rest;
-}
-
-/** One ChangeBatch per hosted zone, INSYNC awaited, then every changed record set read back. */
-async function applyChanges(deps: BalancerDeps, evaluated: Evaluated[]): Promise<Map<string, ApplyResult>> {
-  const results = new Map<string, ApplyResult>();
-  const changed: Evaluated[] = [];
-  for (const item of evaluated.filter((e) => e.plan.changed)) {
-    // The claim: re-store the state read, against the version read, before touching Route 53. Of two
-    // overlapping runs (a manual invoke beside the schedule) only one gets past it; the other reports
-    // the ConflictError and changes nothing. The content is unchanged, so a failed apply counts no change.
-    try {
-      item.stateVersion = await deps.state.save(parameterKeys.balancerState(item.pool.name), item.previous, {
-        expectedVersion: item.stateVersion ?? "absent",
-      });
-      changed.push(item);
-    } catch (error) {
-      results.set(item.target, { kind: "failed", error: describeError(error) });
-    }
-  }
-  const byZone = new Map<string, Evaluated[]>();
-  for (const item of changed)
-    byZone.set(item.pool.record.hostedZoneId, [...(byZone.get(item.pool.record.hostedZoneId) ?? []), item]);
-  for (const [zone, items] of byZone) {
-    try {
-      const updates: WeightUpdate[] = items.map((item) => ({
-        ref: item.pool.record,
-        records: item.records
-          .filter(
-            (r) =>
-              item.plan.after[r.setIdentifier] !== undefined && item.plan.after[r.setIdentifier] !== r.weight,
-          )
-          .map((r) => ({ ...r, weight: item.plan.after[r.setIdentifier] as number })),
-      }));
-      const [submitted] = await deps.records.apply(updates);
-      if (submitted === undefined) throw new AwsCallError(`no change submitted for ${zone}`);
-      const status =
-        submitted.status === "INSYNC"
-          ? "INSYNC"
-          : await deps.records.waitInSync(submitted.changeId, deps.deadline());
-      // One read-back listing for the whole zone, however many of its pools changed.
-      const zoneNow = await deps.records.readZone(
-        zone,
-        items.map((item) => item.pool.record),
-      );
-      for (const item of items) {
-        const readBack: Weights = {};
-        for (const r of zoneNow.get(recordSetKey(item.pool.record)) ?? [])
-          readBack[r.setIdentifier] = r.weight;
-        const expected = item.plan.after;
-        const subset: Weights = {};
-        for (const id of Object.keys(expected)) subset[id] = readBack[id] ?? Number.NaN;
-        if (!sameWeights(subset, expected)) {
-          throw new VerificationError(
-            `${item.target} reads back ${JSON.stringify(subset)}, expected ${JSON.stringify(expected)}`,
-          );
-        }
-        results.set(item.target, { kind: "applied", changeId: submitted.changeId, status });
-      }
-    } catch (error) {
-      for (const item of items)
-        if (!results.has(item.target))
-          results.set(item.target, { kind: "failed", error: describeError(error) });
-    }
-  }
-  return results;
 }
 
 function failedToEvaluate(

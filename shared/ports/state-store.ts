@@ -1,3 +1,9 @@
+/**
+ * The largest value one key may hold: a standard SSM parameter's 4 KB (advanced ones hold 8 KB and
+ * cost money). Stores refuse more with a ValueTooLargeError.
+ */
+export const STANDARD_PARAMETER_MAX_BYTES = 4_096;
+
 /** Small JSON documents that must survive between runs (SSM Parameter Store in AWS). */
 export interface StoredValue<T> {
   value: T;
@@ -10,8 +16,20 @@ export interface StateStore {
   /** Several keys in as few reads as the store allows (SSM: GetParameters, 10 names a call); absent keys are left out. */
   loadMany?<T>(keys: readonly string[]): Promise<Map<string, StoredValue<T>>>;
   /**
+   * Every key under `path` that `wanted` accepts, in one paged listing (SSM: GetParametersByPath, 10 a
+   * page): cheaper than naming many keys when few of them exist.
+   */
+  loadUnder?<T>(path: string, wanted: (key: string) => boolean): Promise<Map<string, StoredValue<T>>>;
+  /**
    * Writes the value. With `expectedVersion`, fails with ConflictError when someone else wrote since
    * (undefined = must not exist yet).
    */
   save<T>(key: string, value: T, options?: { expectedVersion?: number | "absent" }): Promise<number>;
+  /**
+   * Runs `work` while holding the lease `key` (a key of its own, created only if absent, removed after):
+   * one writer at a time across invocations. A lease held by someone else is a ConflictError and `work`
+   * does not run; a lease past its expiry (its holder died) is broken. `until`: when the holder expects
+   * to be done (default: a short lease).
+   */
+  withLease<T>(key: string, work: () => Promise<T>, options?: { until?: Date }): Promise<T>;
 }

@@ -57,6 +57,18 @@ export function policyStatements(
     },
     readOverridesStatement(ctx, prefix),
   ];
+  if (config.originBalancer) {
+    // The balancer's memory is read as the balancer reads it: zone documents (and a pool's state of
+    // earlier versions) in batches, or in one paged listing when many pools have none yet.
+    statements.push({
+      Effect: "Allow",
+      Action: ["ssm:GetParameters", "ssm:GetParametersByPath"],
+      Resource: [
+        ssmParameterArn(ctx, `${prefix}/origin-balancer`),
+        ssmParameterArn(ctx, `${prefix}/origin-balancer/*`),
+      ],
+    });
+  }
   if (zones.length > 0) {
     statements.push({
       Effect: "Allow",

@@ -9,8 +9,8 @@ import { describeError } from "../errors";
 import type { FleetState } from "../flow-control/domain/types";
 import { EVERY, type StoredOverride } from "../kernel/domain/override-types";
 import { parameterKeys } from "../kernel/domain/parameter-layout";
+import { readBalancerStates } from "../origin-balancer/balancer-zone-state";
 import type { PendingWeightPlan } from "../origin-balancer/domain/pending-weight-plan";
-import type { BalancerState } from "../origin-balancer/domain/types";
 import type { Certificates } from "../ports/certificates";
 import type { DnsPointer } from "../ports/dns-pointer";
 import type { FleetInventory } from "../ports/fleet-inventory";
@@ -62,6 +62,9 @@ export async function readStatus(
   );
   const allPlans = settle(Promise.all([...poolPlans.values(), ...pairPlans.values()]));
   const canaries = (stage.canary?.canaries ?? []).filter((c) => wanted(query, "canary", c.name));
+  // Every shown pool's memory in one batched read of the zone documents (as the balancer reads it).
+  const poolStates = pools.length > 0 ? readBalancerStates(deps.state, pools) : undefined;
+  poolStates?.catch(() => undefined);
   const [originBalancer, flowControl, certRotation, canary, storedPlans] = await Promise.all([
     Promise.all(
       pools.map((pool) =>
@@ -72,7 +75,7 @@ export async function readStatus(
             weights: Object.fromEntries(
               (await deps.records.read(pool.record)).map((r) => [r.setIdentifier, r.weight]),
             ),
-            state: await load<BalancerState>(deps, parameterKeys.balancerState(pool.name)),
+            state: (await poolStates)?.states.get(pool.name),
             plan: await poolPlans.get(pool.name),
             overrides: all,
             now,

@@ -7,6 +7,7 @@ import {
   createRoute53Client,
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
+import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { BalancerDecision } from "../../shared/origin-balancer/domain/balancer-decision";
 import { scheduledEvent } from "./events";
 import type { FaultWorld } from "./fault-setup";
@@ -61,7 +62,8 @@ originBalancer:
   };
   const stateVersion = async () => {
     const ssm = createSsmClient(world.direct());
-    const name = `/traffic-autopilot/test/origin-balancer/${id}/state`;
+    // The pool is alone in its hosted zone: the zone's state document is the pool's.
+    const name = `/traffic-autopilot/test/${parameterKeys.balancerZoneState(hostedZoneId)}`;
     return (await ssm.send(new GetParameterCommand({ Name: name })).catch(() => undefined))?.Parameter
       ?.Version;
   };

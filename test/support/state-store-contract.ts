@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { ConflictError } from "../../shared/errors";
+import { ConflictError, ValueTooLargeError } from "../../shared/errors";
 import type { StateStore } from "../../shared/ports/state-store";
 
 /**
@@ -58,5 +58,40 @@ export function stateStoreContract(fresh: () => StateStore): void {
     const found = await store.loadMany<{ key: string }>(keys);
     expect([...found.keys()].sort()).toEqual(keys.slice(0, 11).sort());
     expect(found.get("c/many/3")).toEqual({ value: { key: "c/many/3" }, version: 1 });
+  });
+
+  it("lists the keys under a path that the caller wants, and nothing outside it", async () => {
+    const store = fresh();
+    if (store.loadUnder === undefined) return;
+    for (const key of ["c/under/a/state", "c/under/b/state", "c/under/b/plan", "c/beside/state"])
+      await store.save(key, { key });
+    const found = await store.loadUnder<{ key: string }>("c/under", (key) => key.endsWith("/state"));
+    expect([...found.keys()].sort()).toEqual(["c/under/a/state", "c/under/b/state"]);
+  });
+
+  it("refuses a value over a standard parameter's 4 KB and keeps the old one", async () => {
+    const store = fresh();
+    await store.save("c/large", { n: 1 });
+    await expect(store.save("c/large", { text: "x".repeat(4_100) })).rejects.toThrow(ValueTooLargeError);
+    expect(await store.load("c/large")).toEqual({ value: { n: 1 }, version: 1 });
+  });
+
+  it("gives a lease to one holder at a time, and again once it is released", async () => {
+    const store = fresh();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const held = store.withLease("c/lease", () => {
+      order.push("first in");
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await expect(store.withLease("c/lease", async () => order.push("second in"))).rejects.toThrow(
+      ConflictError,
+    );
+    release();
+    await held;
+    await store.withLease("c/lease", async () => order.push("third in"));
+    expect(order).toEqual(["first in", "third in"]);
   });
 }

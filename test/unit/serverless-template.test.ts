@@ -52,10 +52,23 @@ describe("the packaged CloudFormation template", () => {
         "route53:GetChange",
         "route53:ListResourceRecordSets",
         "sqs:SendMessage",
+        // the Slack token
         "ssm:GetParameter",
+        // zone state documents
+        "ssm:GetParameters",
+        "ssm:PutParameter",
+        // the run lease
         "ssm:GetParameter",
         "ssm:PutParameter",
         "ssm:DeleteParameter",
+        // plans
+        "ssm:GetParameter",
+        "ssm:PutParameter",
+        "ssm:DeleteParameter",
+        // the per-pool state of earlier versions, by name or by path
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        // overrides
         "ssm:GetParametersByPath",
       ].sort(),
     );

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import {
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParametersByPathCommand,
   GetParametersCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
@@ -9,7 +11,7 @@ import {
 } from "@aws-sdk/client-ssm";
 import { ConflictError, ValueTooLargeError } from "../../errors";
 import { parameterKeys } from "../../kernel/domain/parameter-layout";
-import type { StateStore, StoredValue } from "../../ports/state-store";
+import { STANDARD_PARAMETER_MAX_BYTES, type StateStore, type StoredValue } from "../../ports/state-store";
 
 /**
  * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
@@ -17,11 +19,11 @@ import type { StateStore, StoredValue } from "../../ports/state-store";
  */
 const LOCK_LEASE_MS = 30_000;
 
-/**
- * A standard parameter's value is at most 4 KB (advanced: 8 KB, and they cost money). SSM refuses a
- * larger one, moto does not: checked here, so every store behaves as AWS does.
- */
-export const STANDARD_PARAMETER_MAX_BYTES = 4_096;
+/** How long a run lease outlives the deadline its holder named (it records after its AWS work). */
+const LEASE_GRACE_MS = 5_000;
+
+// SSM refuses a value over 4 KB, moto does not: checked here, so every store behaves as AWS does.
+export { STANDARD_PARAMETER_MAX_BYTES };
 
 /**
  * JSON documents in SSM Parameter Store under one prefix (one parameter per key).
@@ -63,21 +65,29 @@ export function createSsmStateStore(
     }
   };
 
-  /** Takes the lease; breaks a lease whose holder died (at most once, then reports the conflict). */
-  const acquireLock = async (name: string) => {
-    const lock = parameterKeys.lockOf(name);
+  /**
+   * Takes the lease parameter `lock` (created with Overwrite=false, so only one taker wins) for `name`;
+   * breaks a lease whose holder died (at most once, then reports the conflict).
+   */
+  const acquireLock = async (lock: string, name: string, until?: () => Date) => {
+    // Who took it: the SDK retries a create whose answer timed out, and that retry finds the lease the
+    // first attempt created; with the holder's id it is recognised as ours, not someone else's.
+    const holder = randomUUID();
     for (let attempt = 0; attempt < 2; attempt++) {
-      const lease = JSON.stringify({ expiresAt: new Date(clock() + LOCK_LEASE_MS).toISOString() });
+      const expiresAt = until?.() ?? new Date(clock() + LOCK_LEASE_MS);
+      const lease = JSON.stringify({ expiresAt: expiresAt.toISOString(), holder });
       try {
         await put(lock, lease, false);
         return lock;
       } catch (error) {
         if (!(error instanceof ParameterAlreadyExists)) throw error;
         const held = await readLease(lock);
-        if (held !== undefined && Date.parse(held) > clock()) {
-          throw new ConflictError(`${name} is being written by another invocation (lease until ${held})`, {
-            cause: error,
-          });
+        if (held?.holder === holder) return lock;
+        if (held?.expiresAt !== undefined && Date.parse(held.expiresAt) > clock()) {
+          throw new ConflictError(
+            `${name} is being written by another invocation (lease until ${held.expiresAt})`,
+            { cause: error },
+          );
         }
         await releaseLock(lock);
       }
@@ -85,10 +95,10 @@ export function createSsmStateStore(
     throw new ConflictError(`${name}: could not take the write lock, another writer keeps taking it`);
   };
 
-  const readLease = async (lock: string): Promise<string | undefined> => {
+  const readLease = async (lock: string): Promise<{ expiresAt?: string; holder?: string } | undefined> => {
     try {
       const out = await client.send(new GetParameterCommand({ Name: lock }));
-      return (JSON.parse(out.Parameter?.Value ?? "{}") as { expiresAt?: string }).expiresAt;
+      return JSON.parse(out.Parameter?.Value ?? "{}") as { expiresAt?: string; holder?: string };
     } catch (error) {
       if (error instanceof ParameterNotFound) return undefined;
       throw error;
@@ -124,6 +134,47 @@ export function createSsmStateStore(
       return found;
     },
 
+    async loadUnder<T>(path: string, wanted: (key: string) => boolean) {
+      const found = new Map<string, StoredValue<T>>();
+      const root = nameOf("");
+      let nextToken: string | undefined;
+      // Bounded: 10 parameters a page, so 1,000 pages is 10,000 parameters, far past one stage's.
+      for (let page = 0; page < 1_000; page++) {
+        const out = await client.send(
+          new GetParametersByPathCommand({
+            Path: nameOf(path),
+            Recursive: true,
+            MaxResults: 10,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        for (const parameter of out.Parameters ?? []) {
+          const key = (parameter.Name ?? "").slice(root.length);
+          if (!wanted(key) || parameter.Value === undefined) continue;
+          found.set(key, { value: JSON.parse(parameter.Value) as T, version: parameter.Version ?? 0 });
+        }
+        nextToken = out.NextToken;
+        if (!nextToken) return found;
+      }
+      throw new Error(`${nameOf(path)}: more than 1,000 pages of parameters, stopped listing`);
+    },
+
+    async withLease<T>(key: string, work: () => Promise<T>, options: { until?: Date } = {}) {
+      const name = nameOf(key);
+      const until = options.until;
+      // A lease outlives its holder's deadline by a little: the holder records after its AWS work.
+      const lock = await acquireLock(
+        name,
+        name,
+        until ? () => new Date(Math.max(until.getTime(), clock()) + LEASE_GRACE_MS) : undefined,
+      );
+      try {
+        return await work();
+      } finally {
+        await releaseLock(lock);
+      }
+    },
+
     async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
       const name = nameOf(key);
       const text = JSON.stringify(value);
@@ -145,7 +196,7 @@ export function createSsmStateStore(
           });
         }
       }
-      const lock = await acquireLock(name);
+      const lock = await acquireLock(parameterKeys.lockOf(name), name);
       try {
         const current = await readVersion(name);
         if (current !== expected) {

@@ -28,8 +28,20 @@ export const OVERRIDES_ROOT = PARAMETER_AREAS.overrides;
 export const EVERY_SEGMENT = "_all";
 
 export const parameterKeys = {
-  /** One pool's balancer state: weights memory, calibration, override memory. */
-  balancerState: (pool: string) => `${PARAMETER_AREAS["origin-balancer"]}/${pool}/state`,
+  /**
+   * The balancer's state of every pool in one hosted zone (weights memory, calibration, override memory),
+   * by pool name; a zone that outgrows one standard parameter continues in parts `state-2`, `state-3`...
+   * Part 1 says how many parts there are.
+   */
+  balancerZoneState: (hostedZoneId: string, part = 1) =>
+    `${PARAMETER_AREAS["origin-balancer"]}/zones/${hostedZoneId}/state${part === 1 ? "" : `-${part}`}`,
+  /** Every part of one zone's state document (an IAM pattern). */
+  balancerZoneStateParts: (hostedZoneId: string) =>
+    `${PARAMETER_AREAS["origin-balancer"]}/zones/${hostedZoneId}/state*`,
+  /** Held while a balancer run writes state or changes Route 53: one writer at a time. */
+  balancerLease: () => `${PARAMETER_AREAS["origin-balancer"]}/lease`,
+  /** One pool's state before states were kept per hosted zone: read once to carry it over, never written. */
+  balancerLegacyPoolState: (pool: string) => `${PARAMETER_AREAS["origin-balancer"]}/${pool}/state`,
   /** A balancer plan waiting for an operator's approval. */
   balancerPendingPlan: (pool: string) => `${PARAMETER_AREAS["origin-balancer"]}/${pool}/plan`,
   /** One fleet's flow-control state: the intent in force and the pending release. */

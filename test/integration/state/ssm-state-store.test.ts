@@ -102,6 +102,55 @@ describe.skipIf(!hasMoto)("the SSM state store's optimistic concurrency on moto"
     expect(await store.save("lease/state", { n: 2 }, { expectedVersion: v1 })).toBe(v1 + 1);
     await expect(raw("lease/state.lock")).rejects.toThrow();
   });
+
+  it("runs a run's work under one lease: a second taker is refused while it is held, and it is gone after", async () => {
+    let now = Date.parse("2026-12-02T11:00:00Z");
+    const store = createSsmStateStore(ssm, PREFIX, () => now);
+    const until = new Date("2026-12-02T11:00:50Z");
+    const inside = await store.withLease(
+      "run/lease",
+      async () => {
+        // The lease holds until the holder's deadline (plus a little), not the short write lock's 30 s.
+        expect(JSON.parse((await raw("run/lease"))?.Value ?? "")).toEqual({
+          expiresAt: "2026-12-02T11:00:55.000Z",
+          holder: expect.any(String),
+        });
+        await expect(store.withLease("run/lease", async () => "second")).rejects.toThrow(
+          /run\/lease is being written by another invocation \(lease until 2026-12-02T11:00:55.000Z\)/,
+        );
+        return "first";
+      },
+      { until },
+    );
+    expect(inside).toBe("first");
+    await expect(raw("run/lease")).rejects.toThrow();
+    // Released when the work fails too.
+    await expect(store.withLease("run/lease", async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
+    await expect(raw("run/lease")).rejects.toThrow();
+    // A lease whose holder died (never released, expired) is broken by the next taker.
+    await ssm.send(
+      new PutParameterCommand({
+        Name: `${PREFIX}/run/lease`,
+        Value: JSON.stringify({ expiresAt: "2026-12-02T11:00:30Z" }),
+        Type: "String",
+      }),
+    );
+    now = Date.parse("2026-12-02T11:01:00Z");
+    expect(await store.withLease("run/lease", async () => "after a dead holder")).toBe("after a dead holder");
+  });
+
+  it("lists the wanted keys under a path through every page of 10", async () => {
+    const store = createSsmStateStore(ssm, PREFIX);
+    for (let i = 0; i < 23; i++) await store.save(`listed/p${String(i).padStart(2, "0")}/state`, { i });
+    await store.save("listed/p00/plan", { plan: true });
+    const found = await store.loadUnder?.<{ i: number }>("listed", (key) => key.endsWith("/state"));
+    expect([...(found?.keys() ?? [])].sort()).toEqual(
+      Array.from({ length: 23 }, (_, i) => `listed/p${String(i).padStart(2, "0")}/state`),
+    );
+    expect(found?.get("listed/p22/state")).toEqual({ value: { i: 22 }, version: 1 });
+  });
 });
 
 describe.skipIf(!hasMoto)("the SSM state store keeps the StateStore contract on moto", () => {

@@ -220,6 +220,7 @@ describe("handleAlarms", () => {
       state: {
         load: (key) => slow(`load ${key}`, () => state.load(key)),
         save: (key, value, options) => state.save(key, value, options),
+        withLease: (key, work, options) => state.withLease(key, work, options),
       },
       inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
     };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import { originBalancerSchema } from "../../../shared/origin-balancer/config";
 import { policyStatements } from "../../../shared/origin-balancer/iam-policy";
 
@@ -64,6 +65,52 @@ describe("the origin-balancer IAM policy", () => {
         "arn:aws:route53:::hostedzone/Z0OTHERZONE0001",
         "arn:aws:route53:::hostedzone/Z1D633PJN98FT9",
       ],
+    });
+  });
+
+  describe("its SSM parameters, checked against the keys the balancer really uses", () => {
+    const arnOf = (key: string) =>
+      `arn:aws:ssm:eu-west-1:123456789012:parameter${shared.parameterPrefix}/${key}`;
+    // IAM's ARN matching: * is any run of characters, ? one character.
+    const matches = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .split("")
+          .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/-]/g, "\\$&")))
+          .join("")}$`,
+      ).test(arn);
+    const allows = (action: string, key: string) =>
+      statements.some(
+        (s) => s.Action.includes(action) && [s.Resource].flat().some((r) => matches(r, arnOf(key))),
+      );
+
+    it.each([
+      ["part 1 of a zone's state document", parameterKeys.balancerZoneState("Z1D633PJN98FT9")],
+      ["a further part of a zone's state document", parameterKeys.balancerZoneState("Z0OTHERZONE0001", 3)],
+      ["the run lease", parameterKeys.balancerLease()],
+      ["a pool's plan", parameterKeys.balancerPendingPlan("video")],
+    ])("lets it write %s", (_, key) => {
+      expect(allows("ssm:PutParameter", key)).toBe(true);
+    });
+
+    it("reads every zone document in batches, and the per-pool state of earlier versions, never writing it", () => {
+      expect(allows("ssm:GetParameters", parameterKeys.balancerZoneState("Z1D633PJN98FT9"))).toBe(true);
+      expect(allows("ssm:GetParameters", parameterKeys.balancerLegacyPoolState("images"))).toBe(true);
+      expect(allows("ssm:PutParameter", parameterKeys.balancerLegacyPoolState("images"))).toBe(false);
+      expect(allows("ssm:DeleteParameter", parameterKeys.balancerLegacyPoolState("images"))).toBe(false);
+    });
+
+    it("takes the run lease (create, read its expiry, delete) and deletes nothing else of the balancer's", () => {
+      for (const action of ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"])
+        expect(allows(action, parameterKeys.balancerLease())).toBe(true);
+      expect(allows("ssm:DeleteParameter", parameterKeys.balancerZoneState("Z1D633PJN98FT9"))).toBe(false);
+    });
+
+    it("reaches no other zone's document, no other pool's keys and nothing outside the prefix", () => {
+      expect(allows("ssm:PutParameter", parameterKeys.balancerZoneState("ZNOTCONFIGURED"))).toBe(false);
+      expect(allows("ssm:PutParameter", parameterKeys.balancerPendingPlan("not-a-pool"))).toBe(false);
+      expect(allows("ssm:GetParameters", parameterKeys.balancerLegacyPoolState("not-a-pool"))).toBe(false);
+      expect(allows("ssm:PutParameter", "flow-control/web/state")).toBe(false);
     });
   });
 });

@@ -35,6 +35,7 @@ function allows(statements: PolicyStatement[], action: string, arn: string): boo
 }
 
 const pool = config.originBalancer?.pools[0]?.name ?? "";
+const zone = config.originBalancer?.pools[0]?.record.hostedZoneId ?? "";
 const fleet = config.flowControl?.fleets[0]?.name ?? "";
 const pair = config.certRotation?.pairs[0]?.name ?? "";
 const canary = config.canary?.canaries[0]?.name ?? "";
@@ -49,9 +50,10 @@ const WRITERS: [string, PolicyStatement[], string[]][] = [
     "origin-balancer",
     config.originBalancer ? originBalancerPolicy(config.originBalancer, ctx, shared) : [],
     [
-      ...writes(parameterKeys.balancerState(pool)),
+      parameterKeys.balancerZoneState(zone),
+      parameterKeys.balancerZoneState(zone, 3),
+      parameterKeys.balancerLease(),
       ...writes(parameterKeys.balancerPendingPlan(pool)),
-      ...writes(parameterKeys.overrideSeen("origin-balancer", pool)),
     ],
   ],
   [
@@ -95,14 +97,20 @@ describe("the parameter layout is the IAM boundary", () => {
     expect([pool, fleet, pair, canary].every((name) => name !== "")).toBe(true);
   });
 
-  it.each(WRITERS)("%s: its role may put and delete every key it writes", (_, statements, keys) => {
-    const denied = keys.filter(
-      (key) =>
-        !allows(statements, "ssm:PutParameter", arnOf(key)) ||
-        !allows(statements, "ssm:DeleteParameter", arnOf(key)),
-    );
-    expect(denied).toEqual([]);
-  });
+  // Every key is put; a lock or a lease is also deleted when its holder is done.
+  const deleted = (key: string) => key.endsWith(".lock") || key === parameterKeys.balancerLease();
+
+  it.each(WRITERS)(
+    "%s: its role may put every key it writes, and delete its locks and leases",
+    (_, statements, keys) => {
+      const denied = keys.filter(
+        (key) =>
+          !allows(statements, "ssm:PutParameter", arnOf(key)) ||
+          (deleted(key) && !allows(statements, "ssm:DeleteParameter", arnOf(key))),
+      );
+      expect(denied).toEqual([]);
+    },
+  );
 
   it.each(WRITERS)("%s: its role may not write another automation's keys", (name, statements) => {
     const others = WRITERS.filter(([other]) => other !== name && other !== "override")

@@ -62,7 +62,17 @@ describe("status IAM policy", () => {
         `${prefix}/slack-token`,
       ].sort(),
     );
-    expect(resourcesOf("ssm:GetParametersByPath")).toEqual([`${prefix}/overrides`, `${prefix}/overrides/*`]);
+    expect(resourcesOf("ssm:GetParametersByPath")).toEqual([
+      `${prefix}/overrides`,
+      `${prefix}/overrides/*`,
+      `${prefix}/origin-balancer`,
+      `${prefix}/origin-balancer/*`,
+    ]);
+    // The balancer's zone state documents are read in batches, as the balancer reads them.
+    expect(resourcesOf("ssm:GetParameters")).toEqual([
+      `${prefix}/origin-balancer`,
+      `${prefix}/origin-balancer/*`,
+    ]);
   });
 
   it("lists record sets only in the configured hosted zones, each once", () => {
