@@ -1,11 +1,4 @@
-import { writableArea } from "../kernel/domain/parameter-layout";
-import {
-  type ArnContext,
-  layoutParameterArn,
-  type PolicyStatement,
-  readOverridesStatement,
-  ssmParameterArn,
-} from "../kernel/iam-statements";
+import { type ArnContext, ownStateStatements, type PolicyStatement } from "../kernel/iam-statements";
 import type { CanarySectionConfig } from "./config";
 
 /**
@@ -46,16 +39,6 @@ export function policyStatements(
     // Scoped to the gate alarms. AWS returns composite alarms only to a DescribeAlarms grant on "*": a
     // composite gate reads as missing here, which holds the canary (no data never passes), it never passes.
     { Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: alarms },
-    {
-      Effect: "Allow",
-      Action: ["ssm:GetParameter"],
-      Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
-    },
-    {
-      Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("canary")),
-    },
-    readOverridesStatement(ctx, shared.parameterPrefix),
+    ...ownStateStatements(ctx, shared, "canary"),
   ];
 }

@@ -1,11 +1,4 @@
-import { writableArea } from "../kernel/domain/parameter-layout";
-import {
-  type ArnContext,
-  layoutParameterArn,
-  type PolicyStatement,
-  readOverridesStatement,
-  ssmParameterArn,
-} from "../kernel/iam-statements";
+import { type ArnContext, ownStateStatements, type PolicyStatement } from "../kernel/iam-statements";
 import type { CertRotationConfig } from "./config";
 
 /**
@@ -105,17 +98,7 @@ export function policyStatements(
       Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
       Resource: `arn:${ctx.partition}:acm:${ctx.region}:${ctx.accountId}:certificate/*`,
     },
-    {
-      Effect: "Allow",
-      Action: ["ssm:GetParameter"],
-      Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
-    },
-    {
-      Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("cert-rotation")),
-    },
-    readOverridesStatement(ctx, shared.parameterPrefix),
+    ...ownStateStatements(ctx, shared, "cert-rotation"),
   );
   return statements;
 }

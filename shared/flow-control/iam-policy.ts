@@ -1,11 +1,4 @@
-import { writableArea } from "../kernel/domain/parameter-layout";
-import {
-  type ArnContext,
-  layoutParameterArn,
-  type PolicyStatement,
-  readOverridesStatement,
-  ssmParameterArn,
-} from "../kernel/iam-statements";
+import { type ArnContext, ownStateStatements, type PolicyStatement } from "../kernel/iam-statements";
 import type { FlowControlConfig } from "./config";
 
 /**
@@ -54,16 +47,6 @@ export function policyStatements(
     },
     // Alarm notifications are confirmed with DescribeAlarms before acting: scoped to the configured alarms.
     { Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: alarms },
-    {
-      Effect: "Allow",
-      Action: ["ssm:GetParameter"],
-      Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
-    },
-    {
-      Effect: "Allow",
-      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
-      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea("flow-control")),
-    },
-    readOverridesStatement(ctx, shared.parameterPrefix),
+    ...ownStateStatements(ctx, shared, "flow-control"),
   ];
 }

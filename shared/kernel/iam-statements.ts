@@ -1,4 +1,4 @@
-import { OVERRIDES_ROOT } from "./domain/parameter-layout";
+import { OVERRIDES_ROOT, type ParameterArea, writableArea } from "./domain/parameter-layout";
 /** An IAM policy statement as CloudFormation takes it (strings may hold ${AWS::...} for Fn::Sub). */
 export interface PolicyStatement {
   Effect: "Allow";
@@ -42,4 +42,29 @@ export function readOverridesStatement(ctx: ArnContext, parameterPrefix: string)
     Action: ["ssm:GetParametersByPath"],
     Resource: [ssmParameterArn(ctx, root), ssmParameterArn(ctx, `${root}/*`)],
   };
+}
+
+/**
+ * What the role of an automation that keeps its state in its own area needs besides its AWS work: read
+ * the Slack token, read and write (with the locks of versioned writes) everything under its area, and
+ * list the overrides.
+ */
+export function ownStateStatements(
+  ctx: ArnContext,
+  shared: { parameterPrefix: string; slackTokenParameter: string },
+  area: ParameterArea,
+): PolicyStatement[] {
+  return [
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: ssmParameterArn(ctx, shared.slackTokenParameter),
+    },
+    {
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+      Resource: layoutParameterArn(ctx, shared.parameterPrefix, writableArea(area)),
+    },
+    readOverridesStatement(ctx, shared.parameterPrefix),
+  ];
 }
