@@ -1,26 +1,12 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
 import type { Context } from "aws-lambda";
-import type { FlowControlRuntime } from "../functions/flow-control/deps";
+import { buildFlowControlRuntime } from "../functions/flow-control/deps";
 import { createHandler as createFlowControlHandler } from "../functions/flow-control/handler";
-import type { OriginBalancerRuntime } from "../functions/origin-balancer/deps";
+import { buildOriginBalancerRuntime } from "../functions/origin-balancer/deps";
 import { createHandler as createBalancerHandler } from "../functions/origin-balancer/handler";
-import {
-  createCloudFrontMetricsClient,
-  createCloudWatchClient,
-  createEc2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../shared/adapters/aws/clients";
-import { createCloudWatchAlarmStates } from "../shared/adapters/aws/cloudwatch-alarm-states";
-import { createCloudWatchCdnMetrics } from "../shared/adapters/aws/cloudwatch-cdn-metrics";
-import { createEc2FleetInventory } from "../shared/adapters/aws/ec2-fleet-inventory";
-import { createRoute53WeightedRecords } from "../shared/adapters/aws/route53-weighted-records";
-import { createSsmFleetCommands } from "../shared/adapters/aws/ssm-fleet-commands";
-import { createSsmOverrideStore } from "../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../shared/adapters/aws/ssm-state-store";
+import { createSsmClient } from "../shared/adapters/aws/clients";
 import { createSlackNotifier } from "../shared/adapters/slack/slack-notifier";
-import { parseStageConfig, type StageConfig } from "../shared/config/stage-config";
-import { createSlackClient } from "../shared/runtime/bootstrap";
+import { parseStageConfig } from "../shared/config/stage-config";
+import { type ColdStart, createSlackClient } from "../shared/runtime/bootstrap";
 import { createLogger, type Logger } from "../shared/runtime/logger";
 
 /**
@@ -66,7 +52,7 @@ const clientOptions = (endpoint: string) => ({
   credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
 });
 
-function base(stageYaml: string, endpoints: Endpoints) {
+function base(stageYaml: string, endpoints: Endpoints): ColdStart {
   const config = parseStageConfig(stageYaml, "bench.yml");
   const ssm = createSsmClient(clientOptions(endpoints.ssm));
   // Decisions are logged as in production, but not printed: the bench prints its own summary.
@@ -80,51 +66,19 @@ function base(stageYaml: string, endpoints: Endpoints) {
   return { config, ssm, logger, notifier, env };
 }
 
-function section<K extends "flowControl" | "originBalancer">(config: StageConfig, key: K) {
-  const value = config[key];
-  if (value === undefined || value === null) throw new Error(`bench stage has no ${key} section`);
-  return value as NonNullable<StageConfig[K]>;
-}
-
 export function flowControlHandler<T>(
   stageYaml: string,
   endpoints: Endpoints,
   options: WiringOptions = {},
 ): Invoke<T> {
   const { context, deadline, restart } = timing(options);
-  const { config, ssm, logger, notifier, env } = base(stageYaml, endpoints);
-  const flowControl = section(config, "flowControl");
-  const ec2 = options.slowEc2
-    ? new EC2Client({
-        ...clientOptions(endpoints.aws),
-        maxAttempts: 1,
-        requestHandler: { connectionTimeout: 2_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
-      })
-    : createEc2Client(clientOptions(endpoints.aws));
-  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(clientOptions(endpoints.aws)));
-  const runtime: FlowControlRuntime = {
-    config: flowControl,
-    base: { env, config, logger, ssm, notifier },
-    deps: () => ({
-      inventory: createEc2FleetInventory(ec2, { deadline }),
-      alarms,
-      commands: createSsmFleetCommands(ssm, {
-        ...flowControl.commands,
-        documentName: flowControl.documentName,
-        deadline,
-      }),
-      state: createSsmStateStore(ssm, config.parameterPrefix),
-      overrides: createSsmOverrideStore(
-        ssm,
-        config.parameterPrefix,
-        createSsmStateStore(ssm, config.parameterPrefix),
-      ),
-      notifier,
-      logger,
-      now: () => new Date(),
-      deadline,
-    }),
-  };
+  const runtime = buildFlowControlRuntime(base(stageYaml, endpoints), {
+    aws: clientOptions(endpoints.aws),
+    ...(options.slowEc2
+      ? { ec2: { ...clientOptions(endpoints.aws), requestTimeoutMs: 60_000, maxAttempts: 1 } }
+      : {}),
+    deadline: () => deadline,
+  });
   const handler = createFlowControlHandler(async () => runtime);
   return (event) => {
     restart();
@@ -139,25 +93,11 @@ export function balancerHandler<T>(
   options: WiringOptions = {},
 ): Invoke<T> {
   const { context, deadline, restart } = timing(options);
-  const { config, ssm, logger, notifier, env } = base(stageYaml, endpoints);
-  const balancer = section(config, "originBalancer");
-  const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient(clientOptions(endpoints.aws)));
-  const route53 = createRoute53Client(clientOptions(endpoints.aws));
-  const state = createSsmStateStore(ssm, config.parameterPrefix);
-  const runtime: OriginBalancerRuntime = {
-    config: balancer,
-    base: { env, config, logger, ssm, notifier },
-    deps: () => ({
-      metrics,
-      records: createRoute53WeightedRecords(route53, { deadline }),
-      state,
-      overrides: createSsmOverrideStore(ssm, config.parameterPrefix, state),
-      notifier,
-      logger,
-      now,
-      deadline,
-    }),
-  };
+  const runtime = buildOriginBalancerRuntime(base(stageYaml, endpoints), {
+    aws: clientOptions(endpoints.aws),
+    now,
+    deadline: () => deadline,
+  });
   const handler = createBalancerHandler(async () => runtime);
   return (event) => {
     restart();

@@ -7,12 +7,8 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { CanarySectionConfig } from "../../shared/canary/config";
 import type { CanaryDeps } from "../../shared/canary/run-canaries";
 import { readOnce } from "../../shared/kernel/obey-overrides";
-import {
-  coldStart,
-  type FunctionRuntime,
-  invocationDeadline,
-  requireSection,
-} from "../../shared/runtime/bootstrap";
+import { type ColdStart, coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type CanaryRuntime = FunctionRuntime<CanarySectionConfig, CanaryDeps>;
 
@@ -21,10 +17,15 @@ const RECORD_MARGIN_MS = 5_000;
 
 /** Built once per cold start; clients come from the one shared factory. */
 export async function createCanaryRuntime(): Promise<CanaryRuntime> {
-  const base = await coldStart("canary");
+  return buildCanaryRuntime(await coldStart("canary"));
+}
+
+/** The canary's wiring, the only one: Lambda, tests and the bench build it here (see Wiring). */
+export function buildCanaryRuntime(base: ColdStart, wiring: Wiring = {}): CanaryRuntime {
   const config = requireSection(base, "canary");
-  const elbv2 = createElbv2Client({ region: base.config.region });
-  const alarms = createCloudWatchAlarmStates(createCloudWatchClient({ region: base.config.region }));
+  const { aws, now, deadline: deadlineOf } = resolveWiring(base, wiring, RECORD_MARGIN_MS);
+  const elbv2 = createElbv2Client(aws);
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(aws));
   const health = createElbv2TargetHealth(elbv2);
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
   const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
@@ -32,16 +33,17 @@ export async function createCanaryRuntime(): Promise<CanaryRuntime> {
     config,
     base,
     deps: (context) => {
-      const deadline = invocationDeadline(context, RECORD_MARGIN_MS);
+      const deadline = deadlineOf(context);
       return {
         rules: createElbv2ListenerRules(elbv2, { deadline }),
         alarms,
         health,
         state,
+        // One listing per invocation, however many canaries it steps.
         overrides: readOnce(overrides),
         notifier: base.notifier,
         logger: base.logger,
-        now: () => new Date(),
+        now,
       };
     },
   };

@@ -7,12 +7,8 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { FlowControlConfig } from "../../shared/flow-control/config";
 import type { FlowControlDeps } from "../../shared/flow-control/deps";
 import { readOnce } from "../../shared/kernel/obey-overrides";
-import {
-  coldStart,
-  type FunctionRuntime,
-  invocationDeadline,
-  requireSection,
-} from "../../shared/runtime/bootstrap";
+import { type ColdStart, coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type FlowControlRuntime = FunctionRuntime<FlowControlConfig, FlowControlDeps>;
 
@@ -21,19 +17,25 @@ const RECORD_MARGIN_MS = 8_000;
 
 /** Built once per cold start; clients come from the one shared factory. */
 export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
-  const base = await coldStart("flow-control");
+  return buildFlowControlRuntime(await coldStart("flow-control"));
+}
+
+/** Flow control's wiring, the only one: Lambda, tests and the bench build it here (see Wiring). */
+export function buildFlowControlRuntime(base: ColdStart, wiring: Wiring = {}): FlowControlRuntime {
   const config = requireSection(base, "flowControl");
-  const ec2 = createEc2Client({ region: base.config.region });
-  const alarms = createCloudWatchAlarmStates(createCloudWatchClient({ region: base.config.region }));
+  const { aws, ec2: ec2Options, now, deadline: deadlineOf } = resolveWiring(base, wiring, RECORD_MARGIN_MS);
+  const ec2 = createEc2Client(ec2Options);
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(aws));
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
   const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
     config,
     base,
     deps: (context) => {
-      const deadline = invocationDeadline(context, RECORD_MARGIN_MS);
+      const deadline = deadlineOf(context);
       return {
         inventory: createEc2FleetInventory(ec2, { deadline }),
+        // Run Command goes through the cold start's SSM client, like the state.
         commands: createSsmFleetCommands(base.ssm, {
           ...config.commands,
           documentName: config.documentName,
@@ -41,10 +43,11 @@ export async function createFlowControlRuntime(): Promise<FlowControlRuntime> {
         }),
         alarms,
         state,
+        // One listing per invocation, however many fleets it reaches.
         overrides: readOnce(overrides),
         notifier: base.notifier,
         logger: base.logger,
-        now: () => new Date(),
+        now,
         deadline,
       };
     },

@@ -5,12 +5,8 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { BalancerDeps } from "../../shared/origin-balancer/balance-origins";
 import type { OriginBalancerConfig } from "../../shared/origin-balancer/config";
-import {
-  coldStart,
-  type FunctionRuntime,
-  invocationDeadline,
-  requireSection,
-} from "../../shared/runtime/bootstrap";
+import { type ColdStart, coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type OriginBalancerRuntime = FunctionRuntime<OriginBalancerConfig, BalancerDeps>;
 
@@ -19,25 +15,31 @@ const RECORD_MARGIN_MS = 5_000;
 
 /** Built once per cold start; clients come from the one shared factory. */
 export async function createOriginBalancerRuntime(): Promise<OriginBalancerRuntime> {
-  const base = await coldStart("origin-balancer");
+  return buildOriginBalancerRuntime(await coldStart("origin-balancer"));
+}
+
+/** The balancer's wiring, the only one: Lambda, tests and the bench build it here (see Wiring). */
+export function buildOriginBalancerRuntime(base: ColdStart, wiring: Wiring = {}): OriginBalancerRuntime {
   const config = requireSection(base, "originBalancer");
-  const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient({ region: base.config.region }));
-  const route53 = createRoute53Client({ region: base.config.region });
+  const { aws, now, deadline: deadlineOf, poll } = resolveWiring(base, wiring, RECORD_MARGIN_MS);
+  const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient(aws));
+  const route53 = createRoute53Client(aws);
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
+  // The balancer lists the overrides once per run itself (one listing for every pool).
   const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
     config,
     base,
     deps: (context) => {
-      const deadline = invocationDeadline(context, RECORD_MARGIN_MS);
+      const deadline = deadlineOf(context);
       return {
         metrics,
-        records: createRoute53WeightedRecords(route53, { deadline }),
+        records: createRoute53WeightedRecords(route53, { deadline, ...poll }),
         state,
         overrides,
         notifier: base.notifier,
         logger: base.logger,
-        now: () => new Date(),
+        now,
         deadline,
       };
     },

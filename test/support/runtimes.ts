@@ -1,37 +1,17 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { WebClient } from "@slack/web-api";
 import type { Context } from "aws-lambda";
-import type { CanaryRuntime } from "../../functions/canary/deps";
-import type { CertRotationRuntime } from "../../functions/cert-rotation/deps";
-import type { FlowControlRuntime } from "../../functions/flow-control/deps";
-import type { OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
+import { buildCanaryRuntime, type CanaryRuntime } from "../../functions/canary/deps";
+import { buildCertRotationRuntime, type CertRotationRuntime } from "../../functions/cert-rotation/deps";
+import { buildFlowControlRuntime, type FlowControlRuntime } from "../../functions/flow-control/deps";
+import { buildOriginBalancerRuntime, type OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
-import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
-import {
-  type ClientOptions,
-  createAcmClient,
-  createCloudFrontMetricsClient,
-  createCloudWatchClient,
-  createEc2Client,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
-import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
-import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
-import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
-import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
-import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
-import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
-import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
-import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
-import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
-import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { type ClientOptions, createSsmClient } from "../../shared/adapters/aws/clients";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
-import { type ColdStart, createSlackClient, requireSection } from "../../shared/runtime/bootstrap";
+import { type ColdStart, createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
+import type { Wiring } from "../../shared/runtime/wiring";
 
 /** A Lambda context with a minute left: deadlines in tests come from `deadlineMs` instead. */
 export const lambdaContext = { getRemainingTimeInMillis: () => 60_000 } as Context;
@@ -78,94 +58,43 @@ export interface InvocationOptions {
 
 export type RuntimeOptions = ({ base: ColdStart } | ColdStartOptions) & InvocationOptions;
 
-function common(options: RuntimeOptions) {
+/** The wiring a test gives the function's own deps.ts: its endpoints, its clock and its AWS budget. */
+function wiringOf(options: RuntimeOptions): { base: ColdStart; wiring: Wiring } {
   const base = "base" in options ? options.base : testColdStart(options);
-  const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
   const budget = options.deadlineMs ?? 30_000;
   return {
     base,
-    deadline: () => new Date(Date.now() + budget),
-    poll: options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs },
-    shared: {
-      state,
-      overrides: createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state),
-      notifier: base.notifier,
-      logger: base.logger,
-      now: options.now ?? (() => new Date()),
+    wiring: {
+      aws: options.aws,
+      ...(options.now ? { now: options.now } : {}),
+      deadline: () => () => new Date(Date.now() + budget),
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     },
   };
 }
 
-/** The origin balancer's runtime as functions/origin-balancer/deps.ts builds it, on the given endpoints. */
+/** The origin balancer's runtime, built by functions/origin-balancer/deps.ts on the given endpoints. */
 export function balancerRuntime(options: RuntimeOptions): OriginBalancerRuntime {
-  const { base, deadline, poll, shared } = common(options);
-  const metrics = createCloudWatchCdnMetrics(createCloudFrontMetricsClient(options.aws));
-  const route53 = createRoute53Client(options.aws);
-  return {
-    config: requireSection(base, "originBalancer"),
-    base,
-    deps: () => ({
-      ...shared,
-      metrics,
-      records: createRoute53WeightedRecords(route53, { deadline, ...poll }),
-      deadline,
-    }),
-  };
+  const { base, wiring } = wiringOf(options);
+  return buildOriginBalancerRuntime(base, wiring);
 }
 
-/** Flow control's runtime as functions/flow-control/deps.ts builds it: commands go through the base SSM. */
+/** Flow control's runtime, built by functions/flow-control/deps.ts: commands go through the base SSM. */
 export function flowControlRuntime(options: RuntimeOptions): FlowControlRuntime {
-  const { base, deadline, shared } = common(options);
-  const config = requireSection(base, "flowControl");
-  const ec2 = createEc2Client(options.aws);
-  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(options.aws));
-  return {
-    config,
-    base,
-    deps: () => ({
-      ...shared,
-      alarms,
-      inventory: createEc2FleetInventory(ec2, { deadline }),
-      commands: createSsmFleetCommands(base.ssm, {
-        ...config.commands,
-        documentName: config.documentName,
-        deadline,
-      }),
-      deadline,
-    }),
-  };
+  const { base, wiring } = wiringOf(options);
+  return buildFlowControlRuntime(base, wiring);
 }
 
-/** Certificate rotation's runtime as functions/cert-rotation/deps.ts builds it. */
+/** Certificate rotation's runtime, built by functions/cert-rotation/deps.ts. */
 export function certRotationRuntime(options: RuntimeOptions): CertRotationRuntime {
-  const { base, deadline, poll, shared } = common(options);
-  const elbv2 = createElbv2Client(options.aws);
-  const acm = createAcmClient(options.aws);
-  const route53 = createRoute53Client(options.aws);
-  return {
-    config: requireSection(base, "certRotation"),
-    base,
-    deps: () => ({
-      ...shared,
-      balancers: createElbv2LoadBalancers(elbv2, { deadline }),
-      certificates: createAcmCertificates(acm, { deadline }),
-      dns: createRoute53AliasPointer(route53, { deadline, ...poll }),
-      deadline,
-    }),
-  };
+  const { base, wiring } = wiringOf(options);
+  return buildCertRotationRuntime(base, wiring);
 }
 
-/** The canary's runtime as functions/canary/deps.ts builds it. */
+/** The canary's runtime, built by functions/canary/deps.ts. */
 export function canaryRuntime(options: RuntimeOptions): CanaryRuntime {
-  const { base, deadline, shared } = common(options);
-  const elbv2 = createElbv2Client(options.aws);
-  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(options.aws));
-  const health = createElbv2TargetHealth(elbv2);
-  return {
-    config: requireSection(base, "canary"),
-    base,
-    deps: () => ({ ...shared, rules: createElbv2ListenerRules(elbv2, { deadline }), alarms, health }),
-  };
+  const { base, wiring } = wiringOf(options);
+  return buildCanaryRuntime(base, wiring);
 }
 
 /** The function's real handler on a runtime built by the test, invoked with `lambdaContext`. */

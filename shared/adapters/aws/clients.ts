@@ -18,13 +18,21 @@ export interface ClientOptions {
   /** Tests pass moto's URL explicitly instead of relying on the environment. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** A longer wait than production's 5 s, for a local stand-in that is slow where AWS is not. */
+  requestTimeoutMs?: number;
+  /** Fewer attempts than production's 3 (a stand-in that answers late, not never). */
+  maxAttempts?: number;
 }
 
 const common = (options: ClientOptions) => ({
-  maxAttempts: 3,
+  maxAttempts: options.maxAttempts ?? 3,
   // Without throwOnRequestTimeout the Node handler only logs a warning when requestTimeout passes and
   // keeps waiting: a response that never comes would hang the invocation until Lambda kills it.
-  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+  requestHandler: {
+    connectionTimeout: 2_000,
+    requestTimeout: options.requestTimeoutMs ?? 5_000,
+    throwOnRequestTimeout: true,
+  },
   ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   ...(options.credentials ? { credentials: options.credentials } : {}),
 });
