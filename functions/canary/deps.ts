@@ -7,7 +7,12 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { CanarySectionConfig } from "../../shared/canary/config";
 import type { CanaryDeps } from "../../shared/canary/run-canaries";
 import { readOnce } from "../../shared/kernel/obey-overrides";
-import { type ColdStart, coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import {
+  type ColdStart,
+  coldStart,
+  type FunctionRuntime,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type CanaryRuntime = FunctionRuntime<CanarySectionConfig, CanaryDeps>;

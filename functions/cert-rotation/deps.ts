@@ -7,7 +7,12 @@ import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { CertRotationConfig } from "../../shared/cert-rotation/config";
 import type { CertRotationDeps } from "../../shared/cert-rotation/deps";
 import { readOnce } from "../../shared/kernel/obey-overrides";
-import { type ColdStart, coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import {
+  type ColdStart,
+  coldStart,
+  type FunctionRuntime,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type CertRotationRuntime = FunctionRuntime<CertRotationConfig, CertRotationDeps>;

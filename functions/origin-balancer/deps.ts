@@ -5,7 +5,12 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { BalancerDeps } from "../../shared/origin-balancer/balance-origins";
 import type { OriginBalancerConfig } from "../../shared/origin-balancer/config";
-import { type ColdStart, coldStart, type FunctionRuntime, requireSection } from "../../shared/runtime/bootstrap";
+import {
+  type ColdStart,
+  coldStart,
+  type FunctionRuntime,
+  requireSection,
+} from "../../shared/runtime/bootstrap";
 import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type OriginBalancerRuntime = FunctionRuntime<OriginBalancerConfig, BalancerDeps>;
