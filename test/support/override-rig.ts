@@ -1,10 +1,8 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { WebClient } from "@slack/web-api";
 import type { Context } from "aws-lambda";
-import type { OverrideRuntime } from "../../functions/override/deps";
+import { buildOverrideRuntime, type OverrideRuntime } from "../../functions/override/deps";
 import { createHandler } from "../../functions/override/handler";
-import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
-import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import type { StageConfig } from "../../shared/config/stage-config";
 import type { OverrideResponse } from "../../shared/overrides/apply-override";
@@ -25,27 +23,18 @@ export function overrideCaller(options: {
   const { config, ssm } = options;
   const logger = createLogger({ write: () => undefined });
   const notifier = createSlackNotifier(options.slack, config.slack.channel, logger);
-  const state = createSsmStateStore(ssm, config.parameterPrefix);
+  const base = {
+    env: { stage: config.stage, configFile: "test.yml", logLevel: "info" as const },
+    config,
+    logger,
+    ssm,
+    notifier,
+  };
   const invoker = options.invoker ?? { invoke: () => Promise.reject(new Error("no delegate in this test")) };
   return (now: Date, payload: Record<string, unknown>, author = "alice"): Promise<OverrideResponse> => {
-    const runtime: OverrideRuntime = {
-      config,
-      base: {
-        env: { stage: config.stage, configFile: "test.yml", logLevel: "info" },
-        config,
-        logger,
-        ssm,
-        notifier,
-      },
-      deps: () => ({
-        overrides: createSsmOverrideStore(ssm, config.parameterPrefix, state),
-        state,
-        invoker,
-        notifier,
-        logger,
-        now: () => now,
-      }),
-    };
+    // The function's own wiring, with the test's clock and no delegate to other functions.
+    const wired = buildOverrideRuntime(base, { aws: { region: config.region }, now: () => now });
+    const runtime: OverrideRuntime = { ...wired, deps: (c) => ({ ...wired.deps(c), invoker }) };
     const context = {
       awsRequestId: `req-${author}-${now.getTime()}`,
       clientContext: { custom: { invoker: `arn:aws:iam::123456789012:user/${author}` } },
