@@ -14,6 +14,7 @@ import { notifiedAlarmsHandler } from "../support/flow-control-setup";
 import { httpGet, skipHaproxyTests } from "../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 import { flowControlRuntime, sinkSlackClient } from "../support/runtimes";
+import { flowControlStage, GRADED_ALARMS } from "../support/stages";
 
 const hasMoto = motoOrSkip();
 const fixture = (name: string) => eventFixture(`sns/${name}`);
@@ -22,24 +23,7 @@ const SORRY_MARKER = "So many of you are here right now!";
 const FLEET_SIZE = 6;
 const DOCUMENT = "TrafficAutopilot-FlowControl";
 
-const STAGE = `
-stage: test
-region: eu-west-1
-parameterPrefix: /traffic-autopilot/test
-slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/test/slack-token }
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: ${DOCUMENT}
-  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-web }
-      minEngagedMinutes: 10
-      alarms:
-        - { alarmName: web-overload, onAlarm: close }
-        - { alarmName: web-overload-cleared, onAlarm: open }
-        - { alarmName: web-queue-depth, onAlarm: admit 20 }
-`;
+const STAGE = flowControlStage({ documentName: DOCUMENT, minEngagedMinutes: 10, alarms: GRADED_ALARMS });
 
 describe.skipIf(!hasMoto || noHaproxy)(
   "flow control end to end: SNS alarm -> handler -> Run Command -> HAProxy fleet",

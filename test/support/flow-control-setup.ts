@@ -10,6 +10,7 @@ import { type FaultProxy, startFaultProxy } from "./fault-proxy";
 import type { FaultWorld } from "./fault-setup";
 import { motoClientOptions } from "./moto";
 import { flowControlRuntime, handlerFor } from "./runtimes";
+import { flowControlStage } from "./stages";
 
 const DOCUMENT = "TrafficAutopilot-FlowControl";
 
@@ -55,22 +56,7 @@ export async function startFlowControlRig(
   const cloudwatch = new CloudWatchClient(world.direct());
   // The alarm exists before any notification of it, as in an account: runs only change its state.
   await putFleetAlarm(cloudwatch, "web-overload", "OK");
-  const stage = `
-stage: test
-region: eu-west-1
-parameterPrefix: /traffic-autopilot/test
-slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/test/slack-token }
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: ${DOCUMENT}
-  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
-  fleets:
-    - name: ${tagValue}
-      tag: { key: Role, value: ${tagValue} }
-      minEngagedMinutes: 0
-      alarms:
-        - { alarmName: web-overload, onAlarm: close, onOk: open }
-`;
+  const stage = flowControlStage({ fleet: tagValue, tag: tagValue, documentName: DOCUMENT });
   return {
     fleet,
     ssmProxy,

@@ -44,3 +44,47 @@ canary:
       gateAlarms: [web-canary-5xx]
 `;
 }
+
+/** The graded alarms the flow-control tests drive: close, open again, admit 20 a second. */
+export const GRADED_ALARMS = `
+        - { alarmName: web-overload, onAlarm: close }
+        - { alarmName: web-overload-cleared, onAlarm: open }
+        - { alarmName: web-queue-depth, onAlarm: admit 20 }`;
+
+/**
+ * A stage with flow control only: one fleet found by the tag Role=<tag>, its alarms (one that closes on
+ * ALARM and opens on OK unless told), our own SSM document, and Run Command polled every 50 ms.
+ */
+export function flowControlStage(
+  options: {
+    prefix?: string;
+    fleet?: string;
+    tag?: string;
+    documentName?: string;
+    minEngagedMinutes?: number;
+    /** YAML list items under `alarms:` (see GRADED_ALARMS). */
+    alarms?: string;
+    tokenParameter?: string;
+    slackTimeoutMs?: number;
+  } = {},
+): string {
+  const prefix = options.prefix ?? "/traffic-autopilot/test";
+  const token = options.tokenParameter ?? `${prefix}/slack-token`;
+  const timeout = options.slackTimeoutMs === undefined ? "" : `, timeoutMs: ${options.slackTimeoutMs}`;
+  const alarms = options.alarms ?? "\n        - { alarmName: web-overload, onAlarm: close, onOk: open }";
+  return `
+stage: test
+region: eu-west-1
+parameterPrefix: ${prefix}
+slack: { channel: "#traffic", tokenParameter: ${token}${timeout} }
+flowControl:
+  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
+  documentName: ${options.documentName ?? "TrafficAutopilot-FlowControl"}
+  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
+  fleets:
+    - name: ${options.fleet ?? "web"}
+      tag: { key: Role, value: ${options.tag ?? "haproxy-web"} }
+      minEngagedMinutes: ${options.minEngagedMinutes ?? 0}
+      alarms:${alarms}
+`;
+}

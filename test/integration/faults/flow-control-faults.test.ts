@@ -9,6 +9,7 @@ import { notifiedAlarmsHandler } from "../../support/flow-control-setup";
 import { skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
 import { flowControlRuntime } from "../../support/runtimes";
+import { flowControlStage } from "../../support/stages";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
@@ -58,22 +59,7 @@ describe.skipIf(!hasMoto || noHaproxy)("flow control under injected AWS and Slac
     await world?.stop();
   });
 
-  const stage = `
-stage: test
-region: eu-west-1
-parameterPrefix: /traffic-autopilot/test
-slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/test/slack-token }
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: ${DOCUMENT}
-  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-faults }
-      minEngagedMinutes: 0
-      alarms:
-        - { alarmName: web-overload, onAlarm: close, onOk: open }
-`;
+  const stage = flowControlStage({ documentName: DOCUMENT, tag: "haproxy-faults" });
 
   async function run(event: unknown, budgetMs = 20_000): Promise<FlowDecision> {
     const at = new Date(Date.UTC(2026, 10, 2, 20, minute));

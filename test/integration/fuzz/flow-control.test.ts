@@ -14,6 +14,7 @@ import { rejectedWith } from "../../support/events";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
 import { flowControlRuntime, handlerFor } from "../../support/runtimes";
+import { flowControlStage, GRADED_ALARMS } from "../../support/stages";
 import {
   capturingStdout,
   expectWorldUnchanged,
@@ -35,24 +36,12 @@ const ALARMS = ["web-overload", "web-overload-cleared", "web-queue-depth"];
 // EC2 (the fleet) and SSM (document, commands, state parameters) are all flow control could change.
 const SERVICES = ["ec2", "ssm"];
 
-const STAGE = `
-stage: test
-region: eu-west-1
-parameterPrefix: ${PREFIX}
-slack: { channel: "#traffic", tokenParameter: ${PREFIX}/slack-token }
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: ${DOCUMENT}
-  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-web }
-      minEngagedMinutes: 10
-      alarms:
-        - { alarmName: web-overload, onAlarm: close }
-        - { alarmName: web-overload-cleared, onAlarm: open }
-        - { alarmName: web-queue-depth, onAlarm: admit 20 }
-`;
+const STAGE = flowControlStage({
+  prefix: PREFIX,
+  documentName: DOCUMENT,
+  minEngagedMinutes: 10,
+  alarms: GRADED_ALARMS,
+});
 
 describe.skipIf(!hasMoto)("flow control on hostile SNS input, against a seeded moto", () => {
   let servers: FuzzServers;

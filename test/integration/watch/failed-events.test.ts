@@ -45,27 +45,14 @@ import { alarmTime, snsAlarm } from "../../support/events";
 import { httpGet, skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
 import { flowControlRuntime, lambdaContext, sinkSlackClient, testColdStart } from "../../support/runtimes";
+import { flowControlStage } from "../../support/stages";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
 const DOCUMENT = "TrafficAutopilot-FlowControl";
 const FUNCTION = "traffic-autopilot-test-flow-control";
 const STATE = "/traffic-autopilot/test/flow-control/web/state";
-const STAGE = `
-stage: test
-region: eu-west-1
-parameterPrefix: /traffic-autopilot/test
-slack: { channel: "#traffic", tokenParameter: /traffic-autopilot/test/slack-token }
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: ${DOCUMENT}
-  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-web }
-      minEngagedMinutes: 0
-      alarms: [{ alarmName: web-overload, onAlarm: close, onOk: open }]
-`;
+const STAGE = flowControlStage({ documentName: DOCUMENT });
 // A stage file broken by hand: every cold start fails, whatever the event.
 const BROKEN = STAGE.replace("minEngagedMinutes: 0", "minEngagedMinutes: 0\n      minEngagedMinuets: 5");
 

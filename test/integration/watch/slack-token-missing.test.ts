@@ -12,26 +12,13 @@ import { notifiedAlarmsHandler } from "../../support/flow-control-setup";
 import { httpGet, skipHaproxyTests } from "../../support/haproxy-instance";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
 import { flowControlRuntime, sinkSlackClient, testColdStart } from "../../support/runtimes";
+import { flowControlStage } from "../../support/stages";
 
 const hasMoto = motoOrSkip();
 const noHaproxy = skipHaproxyTests();
 const DOCUMENT = "TrafficAutopilot-FlowControl";
 const TOKEN = "/traffic-autopilot/test/slack-token";
-const STAGE = `
-stage: test
-region: eu-west-1
-parameterPrefix: /traffic-autopilot/test
-slack: { channel: "#traffic", tokenParameter: ${TOKEN}, timeoutMs: 1000 }
-flowControl:
-  alarmTopicArns: [arn:aws:sns:eu-west-1:123456789012:traffic-autopilot-alarms]
-  documentName: ${DOCUMENT}
-  commands: { maxConcurrency: "10", maxErrors: "50%", pollIntervalMs: 50 }
-  fleets:
-    - name: web
-      tag: { key: Role, value: haproxy-web }
-      minEngagedMinutes: 0
-      alarms: [{ alarmName: web-overload, onAlarm: close, onOk: open }]
-`;
+const STAGE = flowControlStage({ documentName: DOCUMENT, tokenParameter: TOKEN, slackTimeoutMs: 1000 });
 
 const notification = (state: "ALARM" | "OK", at: string) =>
   snsAlarm("flow-control-engage-alarm", {
