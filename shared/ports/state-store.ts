@@ -13,5 +13,16 @@ export interface StateStore {
    * Writes the value. With `expectedVersion`, fails with ConflictError when someone else wrote since
    * (undefined = must not exist yet).
    */
-  save<T>(key: string, value: T, options?: { expectedVersion?: number | "absent" }): Promise<number>;
+  save<T>(key: string, value: T, options?: SaveOptions): Promise<number>;
+}
+
+export interface SaveOptions {
+  expectedVersion?: number | "absent";
+  /**
+   * For a store that holds a lock while it updates a version (SSM): resolve as soon as the value is
+   * written and hand over the lock's release, still in flight, instead of waiting for it. The caller can
+   * act on what it stored (flow control sends its command) while the release travels, and must await it
+   * before it writes the same key again. A store without a lock never calls it.
+   */
+  releaseLater?: (released: Promise<void>) => void;
 }

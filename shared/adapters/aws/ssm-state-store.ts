@@ -8,7 +8,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { ConflictError, ValueTooLargeError } from "../../errors";
-import type { StateStore, StoredValue } from "../../ports/state-store";
+import type { SaveOptions, StateStore, StoredValue } from "../../ports/state-store";
 
 /**
  * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
@@ -30,6 +30,8 @@ export const STANDARD_PARAMETER_MAX_BYTES = 4_096;
  * So an update takes a short lease lock first: a `<key>.lock` parameter created with Overwrite=false,
  * which SSM makes atomic. Under the lock it re-reads the version, writes only if it is still the one the
  * caller read, then deletes the lock. Creating an absent key needs no lock: Overwrite=false is atomic.
+ * The re-read stays even when our lock was created at the first try: between the caller's read and our
+ * lock another writer may have taken the lock, written and released it, and nothing else tells us.
  */
 export function createSsmStateStore(
   client: SSMClient,
@@ -123,7 +125,7 @@ export function createSsmStateStore(
       return found;
     },
 
-    async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
+    async save<T>(key: string, value: T, options: SaveOptions = {}) {
       const name = nameOf(key);
       const text = JSON.stringify(value);
       const bytes = Buffer.byteLength(text, "utf8");
@@ -145,6 +147,7 @@ export function createSsmStateStore(
         }
       }
       const lock = await acquireLock(name);
+      let version: number;
       try {
         const current = await readVersion(name);
         if (current !== expected) {
@@ -152,10 +155,19 @@ export function createSsmStateStore(
             `${name} changed while we worked (read version ${expected}, now ${current ?? "deleted"}): re-read and retry`,
           );
         }
-        return await put(name, text, true);
-      } finally {
+        version = await put(name, text, true);
+      } catch (error) {
         await releaseLock(lock);
+        throw error;
       }
+      // Released only once the write is acknowledged; the caller may take the release over.
+      const released = releaseLock(lock);
+      if (options.releaseLater === undefined) {
+        await released;
+        return version;
+      }
+      options.releaseLater(released);
+      return version;
     },
   };
 }
