@@ -18,8 +18,8 @@ import { createRoute53WeightedRecords } from "../shared/adapters/aws/route53-wei
 import { createSsmFleetCommands } from "../shared/adapters/aws/ssm-fleet-commands";
 import { createSsmOverrideStore } from "../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../shared/adapters/aws/ssm-state-store";
+import { createSlackClient } from "../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../shared/bootstrap";
 import { parseStageConfig, type StageConfig } from "../shared/config/stage-config";
 import { createLogger, type Logger } from "../shared/runtime/logger";
 

@@ -30,8 +30,8 @@ import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listen
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import type { CanaryDecision } from "../../shared/domain/canary/canary-decision";
 import { createLogger } from "../../shared/runtime/logger";

@@ -26,8 +26,8 @@ import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-b
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import { approvePlan, type StoredPlan } from "../../shared/domain/certificates/rotation-plan";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";

@@ -10,7 +10,7 @@ import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/ba
 import type { MotoServer } from "../../sandbox/servers/moto-server";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
 import { createRoute53Client, createSsmClient } from "../../shared/adapters/aws/clients";
-import { createSlackClient } from "../../shared/bootstrap";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import type { BalancerDecision } from "../../shared/domain/balancer/balancer-decision";
 import type { OverrideResponse } from "../../shared/workflows/override/apply-override";
 import { scheduledEvent } from "./events";

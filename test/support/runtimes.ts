@@ -28,8 +28,9 @@ import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-
 import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { type ColdStart, createSlackClient, requireSection } from "../../shared/bootstrap";
+import { type ColdStart, requireSection } from "../../shared/bootstrap";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
 import { createLogger } from "../../shared/runtime/logger";
 

@@ -10,8 +10,8 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmReplayGuard } from "../../shared/adapters/aws/ssm-replay-guard";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createResponseUrlResponder } from "../../shared/adapters/http/slack-response-url";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/bootstrap";
 import type { StageConfig } from "../../shared/config/stage-config";
 import { createLogger } from "../../shared/runtime/logger";
 import type { SlackOverrideEnvelope } from "../../shared/runtime/slack-override-envelope";
