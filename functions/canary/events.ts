@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../shared/runtime/event-schema";
 import type { CanaryCommand } from "../../shared/domain/canary/commands";
 import type { Trigger } from "../../shared/domain/decision";
 import { InvalidEventError } from "../../shared/errors";
@@ -17,13 +18,13 @@ export type CanaryEvent =
   | { kind: "command"; command: CanaryCommand };
 
 /** The same author and reason limits as every override (64 and 500 characters). */
-const who = { canary: z.string().min(1), author: authorSchema, reason: reasonSchema };
+const who = { canary: z.string().check(z.minLength(1)), author: authorSchema, reason: reasonSchema };
 
 /** Every override expires within 72 h (the cap the override function also enforces per stage). */
 const MAX_EXPIRY_MS = 72 * 3_600_000;
 const expiry = z.iso
   .datetime({ offset: true })
-  .refine((at) => Date.parse(at) <= Date.now() + MAX_EXPIRY_MS, "must be at most 72 h from now");
+  .check(z.refine((at) => Date.parse(at) <= Date.now() + MAX_EXPIRY_MS, "must be at most 72 h from now"));
 
 /** A direct invocation by the operator's override function: `{ "canaryCommand": { ... } }`. */
 const commandSchema = z.strictObject({
