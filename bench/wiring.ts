@@ -4,9 +4,10 @@ import { createHandler as createFlowControlHandler } from "../functions/flow-con
 import { buildOriginBalancerRuntime } from "../functions/origin-balancer/deps";
 import { createHandler as createBalancerHandler } from "../functions/origin-balancer/handler";
 import { createSsmClient } from "../shared/adapters/aws/clients";
+import { createSlackClient } from "../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../shared/adapters/slack/slack-notifier";
 import { parseStageConfig } from "../shared/config/stage-config";
-import { type ColdStart, createSlackClient } from "../shared/runtime/bootstrap";
+import type { ColdStart } from "../shared/runtime/bootstrap";
 import { createLogger, type Logger } from "../shared/runtime/logger";
 
 /**

@@ -9,7 +9,7 @@ import {
   createRoute53Client,
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import type { DoctorClients } from "./run-doctor";
 
 /**

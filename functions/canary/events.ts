@@ -1,5 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { CanaryCommand } from "../../shared/canary/domain/commands";
+import "../../shared/runtime/event-schema";
 import { InvalidEventError } from "../../shared/errors";
 import type { Trigger } from "../../shared/kernel/domain/decision";
 import { authorSchema, reasonSchema } from "../../shared/overrides/override-request";
@@ -17,13 +18,13 @@ export type CanaryEvent =
   | { kind: "command"; command: CanaryCommand };
 
 /** The same author and reason limits as every override (64 and 500 characters). */
-const who = { canary: z.string().min(1), author: authorSchema, reason: reasonSchema };
+const who = { canary: z.string().check(z.minLength(1)), author: authorSchema, reason: reasonSchema };
 
 /** Every override expires within 72 h (the cap the override function also enforces per stage). */
 const MAX_EXPIRY_MS = 72 * 3_600_000;
 const expiry = z.iso
   .datetime({ offset: true })
-  .refine((at) => Date.parse(at) <= Date.now() + MAX_EXPIRY_MS, "must be at most 72 h from now");
+  .check(z.refine((at) => Date.parse(at) <= Date.now() + MAX_EXPIRY_MS, "must be at most 72 h from now"));
 
 /** A direct invocation by the operator's override function: `{ "canaryCommand": { ... } }`. */
 const commandSchema = z.strictObject({

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../shared/runtime/event-schema";
 import { InvalidEventError } from "../../shared/errors";
 import type { AlarmInput } from "../../shared/flow-control/control-fleets";
 import type { Trigger } from "../../shared/kernel/domain/decision";
@@ -18,8 +19,8 @@ export type FlowControlEvent =
 /** The override function's "act now" after storing a force or pause: `{ "converge": { "fleet", "author" } }`. */
 const convergeCommand = z.strictObject({
   converge: z.strictObject({
-    fleet: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
-    author: z.string().min(1).max(64),
+    fleet: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+    author: z.string().check(z.minLength(1), z.maxLength(64)),
   }),
 });
 

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../../shared/runtime/event-schema";
 import { InvalidEventError } from "../../shared/errors";
 import type { StatusQuery } from "../../shared/status/domain/types";
 
@@ -9,16 +10,17 @@ import type { StatusQuery } from "../../shared/status/domain/types";
  */
 const statusRequestSchema = z
   .strictObject({
-    automation: z.enum(["origin-balancer", "flow-control", "cert-rotation", "canary"]).optional(),
-    target: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes")
-      .optional(),
+    automation: z.optional(z.enum(["origin-balancer", "flow-control", "cert-rotation", "canary"])),
+    target: z.optional(
+      z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lower-case letters, digits and dashes")),
+    ),
   })
-  .refine((q) => q.target === undefined || q.automation !== undefined, {
-    message: "a target needs its automation",
-    path: ["target"],
-  });
+  .check(
+    z.refine((q) => q.target === undefined || q.automation !== undefined, {
+      message: "a target needs its automation",
+      path: ["target"],
+    }),
+  );
 
 /** A manual invoke with no payload arrives as null or {}: both mean the whole stage. */
 export function parseStatusRequest(event: unknown): StatusQuery {

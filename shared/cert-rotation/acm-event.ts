@@ -1,4 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import type { SchemaProblems } from "../runtime/event-schema";
+import "../runtime/event-schema";
 import { InvalidEventError } from "../errors";
 import type { Trigger } from "../kernel/domain/decision";
 import { parseScheduleEvent } from "../runtime/schedule-event";
@@ -17,52 +19,54 @@ export interface CertRotationTrigger {
 /** A direct invocation by the override function: `{ "rotateNow": { "pair", "author", "reason" } }`. */
 const rotateNowEvent = z.strictObject({
   rotateNow: z.strictObject({
-    pair: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
-    author: z.string().min(1).max(64),
-    reason: z.string().min(1).max(500),
+    pair: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/)),
+    author: z.string().check(z.minLength(1), z.maxLength(64)),
+    reason: z.string().check(z.minLength(1), z.maxLength(500)),
   }),
 });
 
 const certificateArn = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
-    "must be an ACM certificate ARN",
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+      "must be an ACM certificate ARN",
+    ),
   );
 
 const envelope = z.object({
   version: z.literal("0"),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   "detail-type": z.string(),
   source: z.string(),
-  account: z.string().regex(/^\d{12}$/),
+  account: z.string().check(z.regex(/^\d{12}$/)),
   time: z.iso.datetime(),
-  region: z.string().min(1),
+  region: z.string().check(z.minLength(1)),
   resources: z.array(z.string()),
   detail: z.record(z.string(), z.unknown()),
 });
 
 /** "ACM Certificate Available" and "ACM Certificate Approaching Expiration", sent by ACM itself. */
-const acmEvent = envelope.extend({
+const acmEvent = z.extend(envelope, {
   "detail-type": z.enum(["ACM Certificate Available", "ACM Certificate Approaching Expiration"]),
   source: z.literal("aws.acm"),
   resources: z.tuple([certificateArn]),
   detail: z.looseObject({
-    CommonName: z.string().optional(),
-    DaysToExpiry: z.number().int().optional(),
+    CommonName: z.optional(z.string()),
+    DaysToExpiry: z.optional(z.int()),
   }),
 });
 
 /** The CloudTrail record of an ImportCertificate call (imports and re-imports), through EventBridge. */
-const importEvent = envelope.extend({
+const importEvent = z.extend(envelope, {
   "detail-type": z.literal("AWS API Call via CloudTrail"),
   source: z.literal("aws.acm"),
   detail: z.looseObject({
     eventSource: z.literal("acm.amazonaws.com"),
     eventName: z.literal("ImportCertificate"),
-    errorCode: z.string().optional(),
-    requestParameters: z.looseObject({ certificateArn: certificateArn.optional() }).nullish(),
-    responseElements: z.looseObject({ certificateArn: certificateArn.optional() }).nullish(),
+    errorCode: z.optional(z.string()),
+    requestParameters: z.nullish(z.looseObject({ certificateArn: z.optional(certificateArn) })),
+    responseElements: z.nullish(z.looseObject({ certificateArn: z.optional(certificateArn) })),
   }),
 });
 
@@ -109,10 +113,10 @@ export function parseCertRotationEvent(
   };
 }
 
-function parseWith<T extends z.ZodType>(schema: T, event: unknown, what: string): z.infer<T> {
+function parseWith<T extends z.ZodMiniType>(schema: T, event: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues
+    const problems = (result.error as SchemaProblems).issues
       .map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`)
       .join("; ");
     throw new InvalidEventError(`not a valid ${what}: ${problems}`);

@@ -32,6 +32,9 @@ export interface AlarmInput {
   trigger: Trigger;
 }
 
+/** How a fleet's plan is made from its stored state, once what it waits for (the alarm states) is read. */
+type Decide = (state: FleetState | undefined, now: Date) => FlowPlan;
+
 /** Re-planning after a concurrent writer: a few rounds, then the conflict is reported. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -39,8 +42,9 @@ const CLAIM_ATTEMPTS = 3;
  * Alarm notifications -> for every fleet that maps the alarm: decide (pure), store the intent (the claim:
  * optimistic concurrency makes one writer win), send it to every instance, read each instance's flowctl
  * answer back, retry the failed ones once, record. An alarm no fleet maps is reported and not acted on.
- * Every mapped alarm's state is confirmed first with one DescribeAlarms call (scoped to the notified
- * alarms the stage configures): a notification CloudWatch does not confirm changes nothing.
+ * Every mapped alarm's state is confirmed with one DescribeAlarms call (scoped to the notified alarms the
+ * stage configures) before anything is planned: a notification CloudWatch does not confirm changes
+ * nothing. The call goes out together with the fleet's reads (it needs none of them), not before them.
  */
 export async function handleAlarms(
   deps: FlowControlDeps,
@@ -49,13 +53,16 @@ export async function handleAlarms(
 ): Promise<FlowDecision[]> {
   const decisions: FlowDecision[] = [];
   const configured = new Set(config.fleets.flatMap((f) => f.alarms.map((a) => a.alarmName)));
-  const observations = await readAlarmStates(
+  const observations = readAlarmStates(
     deps,
     inputs.map((i) => i.signal.alarmName).filter((name) => configured.has(name)),
   );
+  observations.catch(() => undefined);
   for (const { signal, trigger } of inputs) {
     const fleets = config.fleets.filter((f) => f.alarms.some((a) => a.alarmName === signal.alarmName));
     if (fleets.length === 0) {
+      // Unconfirmable states fail the invocation before anything is recorded, as for a mapped alarm.
+      await observations;
       const decision = unknownAlarmDecision({
         signal,
         trigger,
@@ -67,18 +74,21 @@ export async function handleAlarms(
       decisions.push(decision);
       continue;
     }
-    const unconfirmed = unconfirmedBecause(
-      signal,
-      observations.find((o) => o.name === signal.alarmName),
+    const unconfirmed = observations.then((read) =>
+      unconfirmedBecause(
+        signal,
+        read.find((o) => o.name === signal.alarmName),
+      ),
     );
     for (const fleet of fleets) {
-      decisions.push(
-        await runFleet(deps, config, fleet, trigger, signal, (state, now) =>
-          unconfirmed === undefined
-            ? planAlarm({ signal, fleet: fleetPolicy(fleet), state, now })
-            : unconfirmedPlan(signal, state, unconfirmed),
-        ),
+      const decide = unconfirmed.then(
+        (reason): Decide =>
+          (state, now) =>
+            reason === undefined
+              ? planAlarm({ signal, fleet: fleetPolicy(fleet), state, now })
+              : unconfirmedPlan(signal, state, reason),
       );
+      decisions.push(await runFleet(deps, config, fleet, trigger, signal, decide));
     }
   }
   return decisions;
@@ -103,7 +113,7 @@ export async function convergeFleets(
       `unknown fleet ${only.join(", ")} (configured: ${config.fleets.map((f) => f.name).join(", ")})`,
     );
   }
-  const observations = await readAlarmStates(
+  const observations = readAlarmStates(
     deps,
     fleets.flatMap((f) => f.alarms.map((a) => a.alarmName)),
   ).catch((error) => {
@@ -114,14 +124,24 @@ export async function convergeFleets(
   });
   for (const fleet of fleets) {
     decisions.push(
-      await runFleet(deps, config, fleet, trigger, undefined, (state, now) => {
-        const policy = fleetPolicy(fleet);
-        const missed = missedSignal({ fleet: policy, state, observations, now });
-        const recovered = missed && planAlarm({ signal: missed, fleet: policy, state, now });
-        return recovered && recovered.action !== "ignore"
-          ? { ...recovered, readSignal: missed }
-          : planConverge({ fleet: policy, state, now });
-      }),
+      await runFleet(
+        deps,
+        config,
+        fleet,
+        trigger,
+        undefined,
+        observations.then(
+          (read): Decide =>
+            (state, now) => {
+              const policy = fleetPolicy(fleet);
+              const missed = missedSignal({ fleet: policy, state, observations: read, now });
+              const recovered = missed && planAlarm({ signal: missed, fleet: policy, state, now });
+              return recovered && recovered.action !== "ignore"
+                ? { ...recovered, readSignal: missed }
+                : planConverge({ fleet: policy, state, now });
+            },
+        ),
+      ),
     );
   }
   return decisions;
@@ -133,7 +153,7 @@ async function runFleet(
   fleet: FleetConfig,
   trigger: Trigger,
   signal: AlarmSignal | undefined,
-  decide: (state: FleetState | undefined, now: Date) => FlowPlan,
+  decider: Promise<Decide>,
 ): Promise<FlowDecision> {
   const now = deps.now();
   const target = { name: fleet.name, tag: fleet.tag };
@@ -142,17 +162,23 @@ async function runFleet(
   let version: number | undefined;
   let applied: FleetApply = { kind: "not-attempted" };
   let obeyed: TargetOverride = { transition: { kind: "none" }, remember: async () => undefined };
-  // The reads the send waits for go out together (overrides, fleet state, EC2 inventory): each is one AWS
-  // round trip, and an alarm's reaction time is the length of that chain. The inventory is read even when
-  // the plan turns out to hold (one spare read); its failure matters only if something is to be sent.
+  let released: Promise<void> | undefined;
+  // The reads the send waits for go out together (overrides, fleet state, EC2 inventory, and the alarm
+  // states the caller is reading): each is one AWS round trip, and an alarm's reaction time is the length
+  // of that chain. The inventory is read even when the plan turns out to hold (one spare read); its
+  // failure matters only if something is to be sent.
   const inventory = deps.inventory.listInstances(fleet.tag);
   inventory.catch(() => undefined);
   const firstLoad = deps.state.load<FleetState>(parameterKeys.fleetState(fleet.name));
   firstLoad.catch(() => undefined);
+  const overrides = targetOverride(deps, "flow-control", fleet.name, now);
+  overrides.catch(() => undefined);
+  // Alarm states that cannot be confirmed fail the invocation (retryable): nothing is planned or recorded.
+  const decide = await decider;
   try {
     // An unreadable override store fails the run: an operator's force or pause could be there.
-    obeyed = await targetOverride(deps, "flow-control", fleet.name, now);
-    ({ plan, previous, version } = await claim(
+    obeyed = await overrides;
+    ({ plan, previous, version, released } = await claim(
       deps,
       config,
       fleet,
@@ -176,6 +202,8 @@ async function runFleet(
   } catch (error) {
     applied = { kind: "failed", error: describeError(error) };
   }
+  // The claim's lock was released while the command went out; the state is written again below.
+  await released;
   const decision = withOverride(
     flowDecision({
       fleet: target,
@@ -223,7 +251,13 @@ async function claim(
   fleet: FleetConfig,
   decide: (state: FleetState | undefined) => FlowPlan,
   firstLoad: Promise<StoredValue<FleetState> | undefined>,
-): Promise<{ plan: FlowPlan; previous: FleetState | undefined; version: number | undefined }> {
+): Promise<{
+  plan: FlowPlan;
+  previous: FleetState | undefined;
+  version: number | undefined;
+  /** The claim's lock release, still in flight (never rejects: a failure is logged, the lease expires). */
+  released?: Promise<void>;
+}> {
   const key = parameterKeys.fleetState(fleet.name);
   for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
     // The first read was started with the other reads; a re-plan after a conflict reads again.
@@ -235,10 +269,20 @@ async function claim(
       return { plan, previous: stored?.value, version: stored?.version };
     }
     try {
+      let released: Promise<void> | undefined;
       const version = await deps.state.save(key, plan.nextState, {
         expectedVersion: stored?.version ?? "absent",
+        // The intent is stored once the write is done: the send need not wait for the lock's release.
+        releaseLater: (release) => {
+          released = release.catch((error) =>
+            deps.logger.warn("could not release the fleet state's lock: it expires with its lease", {
+              fleet: fleet.name,
+              error: describeError(error),
+            }),
+          );
+        },
       });
-      return { plan, previous: stored?.value, version };
+      return { plan, previous: stored?.value, version, ...(released ? { released } : {}) };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       deps.logger.info("fleet state changed while deciding: re-planning", { fleet: fleet.name, attempt });

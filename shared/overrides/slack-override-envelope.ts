@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "../runtime/event-schema";
 
 /**
  * What the slack-chatops endpoint sends the override function (asynchronously): the override request
@@ -7,12 +8,15 @@ import { z } from "zod";
  */
 export const slackOverrideEnvelopeSchema = z.strictObject({
   slackReply: z.strictObject({
-    responseUrl: z.string().min(1).max(500),
-    userId: z.string().min(1).max(40),
+    responseUrl: z.string().check(z.minLength(1), z.maxLength(500)),
+    userId: z.string().check(z.minLength(1), z.maxLength(40)),
     /** A button's message, to be replaced without its buttons; absent for a slash command. */
-    message: z
-      .strictObject({ blocks: z.array(z.unknown()).optional(), attachments: z.array(z.unknown()).optional() })
-      .optional(),
+    message: z.optional(
+      z.strictObject({
+        blocks: z.optional(z.array(z.unknown())),
+        attachments: z.optional(z.array(z.unknown())),
+      }),
+    ),
   }),
   request: z.record(z.string(), z.unknown()),
 });

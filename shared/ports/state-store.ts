@@ -24,7 +24,7 @@ export interface StateStore {
    * Writes the value. With `expectedVersion`, fails with ConflictError when someone else wrote since
    * (undefined = must not exist yet).
    */
-  save<T>(key: string, value: T, options?: { expectedVersion?: number | "absent" }): Promise<number>;
+  save<T>(key: string, value: T, options?: SaveOptions): Promise<number>;
   /**
    * Runs `work` while holding the lease `key` (a key of its own, created only if absent, removed after):
    * one writer at a time across invocations. A lease held by someone else is a ConflictError and `work`
@@ -32,4 +32,15 @@ export interface StateStore {
    * to be done (default: a short lease).
    */
   withLease<T>(key: string, work: () => Promise<T>, options?: { until?: Date }): Promise<T>;
+}
+
+export interface SaveOptions {
+  expectedVersion?: number | "absent";
+  /**
+   * For a store that holds a lock while it updates a version (SSM): resolve as soon as the value is
+   * written and hand over the lock's release, still in flight, instead of waiting for it. The caller can
+   * act on what it stored (flow control sends its command) while the release travels, and must await it
+   * before it writes the same key again. A store without a lock never calls it.
+   */
+  releaseLater?: (released: Promise<void>) => void;
 }

@@ -1,4 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import type { SchemaProblems } from "./event-schema";
+import "./event-schema";
 import { InvalidEventError } from "../errors";
 import type { Trigger } from "../kernel/domain/decision";
 
@@ -28,15 +30,17 @@ export class NotAnAlarmNotificationError extends InvalidEventError {}
 const state = z.enum(["ALARM", "OK", "INSUFFICIENT_DATA"]);
 
 /** CloudWatch's timestamps use "+0000" offsets, which strict ISO parsers reject. */
-const cloudWatchTime = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
-    "must be a timestamp like 2026-11-02T20:04:31.118+0000",
-  )
-  // The pattern admits "2026-13-45T25:61:61Z": a date that does not exist is bad input, not a RangeError.
-  .refine(isCalendarTime, "must be a real date and time of day")
-  .transform((text) => new Date(text.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")).toISOString());
+const cloudWatchTime = z.pipe(
+  z.string().check(
+    z.regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
+      "must be a timestamp like 2026-11-02T20:04:31.118+0000",
+    ),
+    // The pattern admits "2026-13-45T25:61:61Z": a date that does not exist is bad input, not a RangeError.
+    z.refine(isCalendarTime, "must be a real date and time of day"),
+  ),
+  z.transform((text: string) => new Date(text.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")).toISOString()),
+);
 
 function isCalendarTime(text: string): boolean {
   const [year, month, day, hour, minute, second] = text.split(/[-T:.Z+]/).map(Number) as number[];
@@ -51,18 +55,18 @@ function isCalendarTime(text: string): boolean {
 }
 
 const alarmMessageSchema = z.object({
-  AlarmName: z.string().min(1).max(255),
-  AlarmDescription: z.string().nullish(),
-  AWSAccountId: z.string().regex(/^\d{12}$/, "must be a 12-digit account id"),
+  AlarmName: z.string().check(z.minLength(1), z.maxLength(255)),
+  AlarmDescription: z.nullish(z.string()),
+  AWSAccountId: z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit account id")),
   NewStateValue: state,
   NewStateReason: z.string(),
   StateChangeTime: cloudWatchTime,
-  Region: z.string().min(1),
+  Region: z.string().check(z.minLength(1)),
   AlarmArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/, "must be an alarm ARN"),
+    .check(z.regex(/^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/, "must be an alarm ARN")),
   OldStateValue: state,
-  Trigger: z.record(z.string(), z.unknown()).optional(),
+  Trigger: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const snsEventSchema = z.object({
@@ -74,15 +78,15 @@ const snsEventSchema = z.object({
         EventSubscriptionArn: z.string(),
         Sns: z.object({
           Type: z.literal("Notification"),
-          MessageId: z.string().min(1),
-          TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:/, "must be an SNS topic ARN"),
-          Subject: z.string().nullish(),
+          MessageId: z.string().check(z.minLength(1)),
+          TopicArn: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/, "must be an SNS topic ARN")),
+          Subject: z.nullish(z.string()),
           Message: z.string(),
           Timestamp: z.string(),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 /** True when the event has the shape of an SNS delivery (Records[].Sns), valid or not. */
@@ -158,6 +162,6 @@ export function alarmTrigger(notification: AlarmNotification): Trigger {
   };
 }
 
-function problems(error: z.ZodError): string {
+function problems(error: SchemaProblems): string {
   return error.issues.map((i) => `${i.path.join(".") || "(event)"}: ${i.message}`).join("; ");
 }

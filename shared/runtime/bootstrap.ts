@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { LogLevel, WebClient } from "@slack/web-api";
 import type { Context } from "aws-lambda";
 import { createSsmClient } from "../adapters/aws/clients";
 import { readSecret } from "../adapters/aws/ssm-state-store";
+import { createLazyNotifier } from "../adapters/slack/lazy-notifier";
 import { createSlackNotifier } from "../adapters/slack/slack-notifier";
 import { createTokenNotifier } from "../adapters/slack/token-notifier";
 import { readCompiledStageConfig } from "../config/compiled-stage-config";
@@ -56,27 +56,17 @@ export function slackNotifierFromParameter(
   return createTokenNotifier({
     tokenParameter: config.slack.tokenParameter,
     readToken: () => readSecret(ssm, config.slack.tokenParameter),
+    // The Slack client is built when the first message is posted, not with the token.
     connect: (token) =>
-      createSlackNotifier(
-        createSlackClient(token, config.slack.timeoutMs, slackApiUrl),
-        config.slack.channel,
-        logger,
-      ),
+      createLazyNotifier(async () => {
+        const { createSlackClient } = await import("../adapters/slack/slack-client");
+        return createSlackNotifier(
+          createSlackClient(token, config.slack.timeoutMs, slackApiUrl),
+          config.slack.channel,
+          logger,
+        );
+      }),
     logger,
-  });
-}
-
-/**
- * A Slack client that gives up quickly: one retry, short timeouts, rate-limited calls rejected instead
- * of waited out. Its default retry policy keeps trying for 30 minutes, longer than any Lambda lives.
- */
-export function createSlackClient(token: string, timeoutMs: number, slackApiUrl?: string): WebClient {
-  return new WebClient(token, {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    timeout: timeoutMs,
-    retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300, randomize: true },
-    rejectRateLimitedCalls: true,
-    logLevel: LogLevel.ERROR,
   });
 }
 

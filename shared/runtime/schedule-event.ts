@@ -1,11 +1,12 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import "./event-schema";
 import { InvalidEventError } from "../errors";
 import type { Trigger } from "../kernel/domain/decision";
 
 /** EventBridge "Scheduled Event" as AWS delivers it to a Lambda target. */
 const scheduledEventSchema = z.object({
   version: z.literal("0"),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   "detail-type": z.literal("Scheduled Event"),
   source: z.literal("aws.events"),
   account: z.string(),

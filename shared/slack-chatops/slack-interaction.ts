@@ -1,14 +1,16 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import type { SchemaProblems } from "../runtime/event-schema";
+import "../runtime/event-schema";
 
 /**
  * What a Lambda function URL hands the function (payload format 2.0): header names in lower case, the
  * body as received, base64-encoded when Lambda thinks it is binary.
  */
 export const functionUrlEventSchema = z.object({
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
-  requestContext: z.object({ http: z.object({ method: z.string() }).optional() }).optional(),
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  body: z.optional(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
+  requestContext: z.optional(z.object({ http: z.optional(z.object({ method: z.string() })) })),
 });
 
 export type FunctionUrlEvent = z.infer<typeof functionUrlEventSchema>;
@@ -22,32 +24,39 @@ export function rawBodyOf(event: FunctionUrlEvent): string {
 /** Only Slack's own response URLs: the override function posts its answer there. */
 const responseUrl = z
   .string()
-  .max(500)
-  .regex(/^https:\/\/hooks\.slack\.com\/[A-Za-z0-9/_.-]+$/, "a hooks.slack.com URL");
+  .check(
+    z.maxLength(500),
+    z.regex(/^https:\/\/hooks\.slack\.com\/[A-Za-z0-9/_.-]+$/, "a hooks.slack.com URL"),
+  );
 
 /** A slash command: form fields (command, text, user_id, response_url...). */
 const slashSchema = z.object({
-  command: z.string().min(1).max(40),
-  text: z.string().max(3000).default(""),
-  user_id: z.string().min(1).max(40),
-  response_url: z.string().max(500),
+  command: z.string().check(z.minLength(1), z.maxLength(40)),
+  text: z._default(z.string().check(z.maxLength(3000)), ""),
+  user_id: z.string().check(z.minLength(1), z.maxLength(40)),
+  response_url: z.string().check(z.maxLength(500)),
 });
 
 /** A button click: form field `payload` holding JSON of type block_actions. */
 const blockActionsSchema = z.object({
   type: z.literal("block_actions"),
-  user: z.object({ id: z.string().min(1).max(40) }),
-  response_url: z.string().max(500),
+  user: z.object({ id: z.string().check(z.minLength(1), z.maxLength(40)) }),
+  response_url: z.string().check(z.maxLength(500)),
   actions: z
-    .array(z.object({ action_id: z.string().min(1).max(255), value: z.string().max(2000).default("") }))
-    .length(1, "exactly one action"),
-  message: z
-    .object({
-      ts: z.string().max(40).optional(),
-      blocks: z.array(z.unknown()).max(50).optional(),
-      attachments: z.array(z.unknown()).max(20).optional(),
-    })
-    .optional(),
+    .array(
+      z.object({
+        action_id: z.string().check(z.minLength(1), z.maxLength(255)),
+        value: z._default(z.string().check(z.maxLength(2000)), ""),
+      }),
+    )
+    .check(z.length(1, "exactly one action")),
+  message: z.optional(
+    z.object({
+      ts: z.optional(z.string().check(z.maxLength(40))),
+      blocks: z.optional(z.array(z.unknown()).check(z.maxLength(50))),
+      attachments: z.optional(z.array(z.unknown()).check(z.maxLength(20))),
+    }),
+  ),
 });
 
 export type SlackInteraction =
@@ -74,7 +83,7 @@ export function parseSlackInteraction(
 ): ParsedInteraction {
   const form = new URLSearchParams(rawBody);
   const payload = form.get("payload");
-  const problems = (error: z.ZodError) =>
+  const problems = (error: SchemaProblems) =>
     error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
   if (payload !== null) {
     let json: unknown;

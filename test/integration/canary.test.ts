@@ -30,10 +30,10 @@ import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listen
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import type { CanaryDecision } from "../../shared/canary/domain/canary-decision";
 import { parseStageConfig } from "../../shared/config/stage-config";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import { rejectedWith } from "../support/events";
 import { motoClientOptions, motoOrSkip } from "../support/moto";

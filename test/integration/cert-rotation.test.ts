@@ -26,6 +26,7 @@ import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-b
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import {
   approvePlan,
@@ -35,7 +36,6 @@ import { parseStageConfig } from "../../shared/config/stage-config";
 import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { LoadBalancers } from "../../shared/ports/load-balancers";
 import type { StateStore } from "../../shared/ports/state-store";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import { createTestCertificate } from "../support/certificates";
 import { motoClientOptions, motoOrSkip } from "../support/moto";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 
 const message = { text: "balancer moved load", severity: "info" as const, blocks: [] };

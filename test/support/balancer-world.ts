@@ -10,9 +10,9 @@ import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/ba
 import type { MotoServer } from "../../sandbox/servers/moto-server";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
 import { createRoute53Client, createSsmClient } from "../../shared/adapters/aws/clients";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import type { BalancerDecision } from "../../shared/origin-balancer/domain/balancer-decision";
 import type { OverrideResponse } from "../../shared/overrides/apply-override";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { scheduledEvent } from "./events";
 import { motoClientOptions } from "./moto";
 import { overrideCaller } from "./override-rig";

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy";
 import { motoClientOptions } from "./moto";
 

@@ -7,9 +7,10 @@ import { buildFlowControlRuntime, type FlowControlRuntime } from "../../function
 import { buildOriginBalancerRuntime, type OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
 import { type ClientOptions, createSsmClient } from "../../shared/adapters/aws/clients";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
-import { type ColdStart, createSlackClient } from "../../shared/runtime/bootstrap";
+import type { ColdStart } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import type { Wiring } from "../../shared/runtime/wiring";
 

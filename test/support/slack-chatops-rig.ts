@@ -10,10 +10,10 @@ import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-s
 import { createSsmReplayGuard } from "../../shared/adapters/aws/ssm-replay-guard";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { createResponseUrlResponder } from "../../shared/adapters/http/slack-response-url";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import type { StageConfig } from "../../shared/config/stage-config";
 import type { SlackOverrideEnvelope } from "../../shared/overrides/slack-override-envelope";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import type { HttpAnswer } from "../../shared/slack-chatops/answer-slack";
 

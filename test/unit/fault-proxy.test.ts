@@ -14,7 +14,7 @@ import {
   createSsmClient,
 } from "../../shared/adapters/aws/clients";
 import { isTransient, retryTransient } from "../../shared/adapters/aws/retry";
-import { createSlackClient } from "../../shared/runtime/bootstrap";
+import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import {
   delay,
   type FaultProxy,

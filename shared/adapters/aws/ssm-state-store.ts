@@ -11,7 +11,12 @@ import {
 } from "@aws-sdk/client-ssm";
 import { ConflictError, ValueTooLargeError } from "../../errors";
 import { parameterKeys } from "../../kernel/domain/parameter-layout";
-import { STANDARD_PARAMETER_MAX_BYTES, type StateStore, type StoredValue } from "../../ports/state-store";
+import {
+  type SaveOptions,
+  STANDARD_PARAMETER_MAX_BYTES,
+  type StateStore,
+  type StoredValue,
+} from "../../ports/state-store";
 
 /**
  * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
@@ -33,6 +38,8 @@ export { STANDARD_PARAMETER_MAX_BYTES };
  * So an update takes a short lease lock first: a `<key>.lock` parameter created with Overwrite=false,
  * which SSM makes atomic. Under the lock it re-reads the version, writes only if it is still the one the
  * caller read, then deletes the lock. Creating an absent key needs no lock: Overwrite=false is atomic.
+ * The re-read stays even when our lock was created at the first try: between the caller's read and our
+ * lock another writer may have taken the lock, written and released it, and nothing else tells us.
  */
 export function createSsmStateStore(
   client: SSMClient,
@@ -175,7 +182,7 @@ export function createSsmStateStore(
       }
     },
 
-    async save<T>(key: string, value: T, options: { expectedVersion?: number | "absent" } = {}) {
+    async save<T>(key: string, value: T, options: SaveOptions = {}) {
       const name = nameOf(key);
       const text = JSON.stringify(value);
       const bytes = Buffer.byteLength(text, "utf8");
@@ -197,6 +204,7 @@ export function createSsmStateStore(
         }
       }
       const lock = await acquireLock(parameterKeys.lockOf(name), name);
+      let version: number;
       try {
         const current = await readVersion(name);
         if (current !== expected) {
@@ -204,10 +212,19 @@ export function createSsmStateStore(
             `${name} changed while we worked (read version ${expected}, now ${current ?? "deleted"}): re-read and retry`,
           );
         }
-        return await put(name, text, true);
-      } finally {
+        version = await put(name, text, true);
+      } catch (error) {
         await releaseLock(lock);
+        throw error;
       }
+      // Released only once the write is acknowledged; the caller may take the release over.
+      const released = releaseLock(lock);
+      if (options.releaseLater === undefined) {
+        await released;
+        return version;
+      }
+      options.releaseLater(released);
+      return version;
     },
   };
 }

@@ -5,9 +5,10 @@ import { expect, vi } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
 import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSlackClient } from "../../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig, type StageConfig } from "../../../shared/config/stage-config";
-import { type ColdStart, createSlackClient } from "../../../shared/runtime/bootstrap";
+import type { ColdStart } from "../../../shared/runtime/bootstrap";
 import { createLogger } from "../../../shared/runtime/logger";
 import { motoClientOptions } from "../../support/moto";
 import {

@@ -151,6 +151,67 @@ describe.skipIf(!hasMoto)("the SSM state store's optimistic concurrency on moto"
     );
     expect(found?.get("listed/p22/state")).toEqual({ value: { i: 22 }, version: 1 });
   });
+
+  it("hands over the lock's release after the write when asked, and still releases before a refusal", async () => {
+    // Every call this store makes, as "<Command> <name> sent|done", in the order they happen.
+    const calls: string[] = [];
+    const recording = {
+      send: async (command: { constructor: { name: string }; input: { Name?: string } }) => {
+        const call = `${command.constructor.name.replace(/Command$/, "")} ${command.input.Name?.slice(PREFIX.length + 1)}`;
+        calls.push(`${call} sent`);
+        try {
+          return await ssm.send(command as never);
+        } finally {
+          calls.push(`${call} done`);
+        }
+      },
+    } as unknown as SSMClient;
+    const store = createSsmStateStore(recording, PREFIX);
+    const v1 = await store.save("handover/state", { n: 1 }, { expectedVersion: "absent" });
+    calls.length = 0;
+    let released: Promise<void> | undefined;
+    const v2 = await store.save(
+      "handover/state",
+      { n: 2 },
+      {
+        expectedVersion: v1,
+        releaseLater: (release) => {
+          released = release;
+        },
+      },
+    );
+    const whenSaved = [...calls];
+    expect(v2).toBe(v1 + 1);
+    expect(whenSaved).toEqual([
+      "PutParameter handover/state.lock sent",
+      "PutParameter handover/state.lock done",
+      "GetParameter handover/state sent",
+      "GetParameter handover/state done",
+      "PutParameter handover/state sent",
+      "PutParameter handover/state done",
+      "DeleteParameter handover/state.lock sent",
+    ]);
+    await released;
+    expect(calls.at(-1)).toBe("DeleteParameter handover/state.lock done");
+    await expect(raw("handover/state.lock")).rejects.toThrow();
+    // A refused update hands nothing over: the lock is gone when the refusal arrives.
+    let handedOver = false;
+    await expect(
+      store.save(
+        "handover/state",
+        { n: 3 },
+        {
+          expectedVersion: v1,
+          releaseLater: () => {
+            handedOver = true;
+          },
+        },
+      ),
+    ).rejects.toThrow(/read version 1, now 2/);
+    expect(handedOver).toBe(false);
+    await expect(raw("handover/state.lock")).rejects.toThrow();
+    expect(JSON.parse((await raw("handover/state"))?.Value ?? "")).toEqual({ n: 2 });
+  });
 });
 
 describe.skipIf(!hasMoto)("the SSM state store keeps the StateStore contract on moto", () => {

@@ -12,6 +12,7 @@ import { parameterKeys } from "../../../shared/kernel/domain/parameter-layout";
 import type { AlarmStates } from "../../../shared/ports/alarm-states";
 import type { FleetCommandRequest, FleetCommands, SentCommand } from "../../../shared/ports/fleet-commands";
 import type { FleetInventory } from "../../../shared/ports/fleet-inventory";
+import type { StateStore } from "../../../shared/ports/state-store";
 import { createLogger } from "../../../shared/runtime/logger";
 import { MemoryStateStore } from "../../support/memory-state-store";
 
@@ -227,6 +228,96 @@ describe("handleAlarms", () => {
     const [decision] = await handleAlarms(timed, config(), [alarm("overload", "ALARM", 1)]);
     expect(decision?.outcome).toBe("applied");
     expect(mostAtOnce).toBe(4);
+  });
+
+  it("confirms the alarm with CloudWatch while the reads are in flight, not before them", async () => {
+    const fleet = new FakeFleet({ web: { ...WEB } });
+    const { deps } = world(fleet);
+    const inFlight = new Set<string>();
+    let mostAtOnce = 0;
+    const slow = async <T>(name: string, read: () => Promise<T>): Promise<T> => {
+      inFlight.add(name);
+      mostAtOnce = Math.max(mostAtOnce, inFlight.size);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight.delete(name);
+      return read();
+    };
+    const state = deps.state;
+    const timed: FlowControlDeps = {
+      ...deps,
+      alarms: { read: (names) => slow("alarms", () => alarmStates.read(names)) },
+      overrides: { list: () => slow("overrides", () => deps.overrides.list()) },
+      state: {
+        load: (key) => slow(`load ${key}`, () => state.load(key)),
+        save: (key, value, options) => state.save(key, value, options),
+        withLease: (key, work, options) => state.withLease(key, work, options),
+      },
+      inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
+    };
+    const [decision] = await handleAlarms(timed, webOnly(), [alarm("overload", "ALARM", 1)]);
+    expect(decision?.outcome).toBe("applied");
+    expect(mostAtOnce).toBe(5);
+    // A forged notification read in the same round still sends nothing.
+    const forged = alarm("overload", "ALARM", 0);
+    cloudwatch.set("overload", { name: "overload", state: "OK", updatedAt: ago(0) });
+    const sends = fleet.sends.length;
+    const [refused] = await handleAlarms(timed, webOnly(), [forged]);
+    expect(refused?.rule).toBe("unconfirmed");
+    expect(fleet.sends).toHaveLength(sends);
+  });
+
+  it("sends while the claim's lock is being released, and waits for the release before it returns", async () => {
+    const fleet = new FakeFleet({ web: { "i-0000000000000000a": "offline" } });
+    const { deps, state } = world(fleet);
+    const stage = webOnly({ fleets: [{ ...WEB_FLEET, minEngagedMinutes: 0 }] });
+    // Closed by an earlier notification: the next one updates a stored version (under the lock).
+    await handleAlarms(deps, stage, [alarm("overload", "ALARM", 3)]);
+    const claimed = state.values.get(parameterKeys.fleetState("web"))?.version;
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const lockHolding: StateStore = {
+      load: (key) => state.load(key),
+      withLease: (key, work, options) => state.withLease(key, work, options),
+      save: async (key, value, options) => {
+        if (key === parameterKeys.fleetState("web")) events.push(`save v${options?.expectedVersion}`);
+        const version = await state.save(key, value, options);
+        if (typeof options?.expectedVersion === "number" && options.releaseLater) {
+          events.push("lock release handed over");
+          options.releaseLater(
+            new Promise<void>((resolve) => {
+              release = () => {
+                events.push("lock released");
+                resolve();
+              };
+            }),
+          );
+        }
+        return version;
+      },
+    };
+    const sending: FleetCommands = {
+      send: async (request) => {
+        events.push("SendCommand");
+        // Released well after the run would otherwise have finished with this offline instance.
+        setTimeout(() => release(), 100);
+        return fleet.send(request);
+      },
+      poll: (commands) => fleet.poll(commands),
+      readOutput: (commandId, instanceId) => fleet.readOutput(commandId, instanceId),
+    };
+    const [decision] = await handleAlarms({ ...deps, state: lockHolding, commands: sending }, stage, [
+      alarm("overload-cleared", "ALARM", 1),
+    ]);
+    events.push("run returned");
+    expect(decision?.outcome).toBe("failed");
+    expect(decision?.observed.instances[0]?.status).toBe("undeliverable");
+    expect(events).toEqual([
+      `save v${claimed}`,
+      "lock release handed over",
+      "SendCommand",
+      "lock released",
+      "run returned",
+    ]);
   });
 
   it("sends the intent to every instance of every fleet that maps the alarm, one Slack thread each", async () => {
