@@ -4,6 +4,7 @@ import type { Context } from "aws-lambda";
 import { createSsmClient } from "../adapters/aws/clients";
 import { readSecret } from "../adapters/aws/ssm-state-store";
 import { createLazyNotifier } from "../adapters/slack/lazy-notifier";
+import { loadSlackClient } from "../adapters/slack/slack-client-options";
 import { createSlackNotifier } from "../adapters/slack/slack-notifier";
 import { createTokenNotifier } from "../adapters/slack/token-notifier";
 import { readCompiledStageConfig } from "../config/compiled-stage-config";
@@ -58,14 +59,13 @@ export function slackNotifierFromParameter(
     readToken: () => readSecret(ssm, config.slack.tokenParameter),
     // The Slack client is built when the first message is posted, not with the token.
     connect: (token) =>
-      createLazyNotifier(async () => {
-        const { createSlackClient } = await import("../adapters/slack/slack-client");
-        return createSlackNotifier(
-          createSlackClient(token, config.slack.timeoutMs, slackApiUrl),
+      createLazyNotifier(async () =>
+        createSlackNotifier(
+          await loadSlackClient(token, config.slack.timeoutMs, slackApiUrl),
           config.slack.channel,
           logger,
-        );
-      }),
+        ),
+      ),
     logger,
   });
 }

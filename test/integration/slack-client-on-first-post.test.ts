@@ -9,12 +9,13 @@ import { motoClientOptions, motoOrSkip } from "../support/moto";
 
 // The real client, counted: how many the functions' notifier builds, and when.
 const built = vi.hoisted(() => ({ clients: 0 }));
-vi.mock("../../shared/adapters/slack/slack-client", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../shared/adapters/slack/slack-client")>();
+vi.mock("../../shared/adapters/slack/slack-client-options", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../shared/adapters/slack/slack-client-options")>();
   return {
-    createSlackClient: (...args: Parameters<typeof real.createSlackClient>) => {
+    ...real,
+    loadSlackClient: (...args: Parameters<typeof real.loadSlackClient>) => {
       built.clients++;
-      return real.createSlackClient(...args);
+      return real.loadSlackClient(...args);
     },
   };
 });

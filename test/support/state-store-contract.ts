@@ -80,12 +80,19 @@ export function stateStoreContract(fresh: () => StateStore): void {
     const store = fresh();
     const order: string[] = [];
     let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     const held = store.withLease("c/lease", () => {
       order.push("first in");
+      entered();
       return new Promise<void>((resolve) => {
         release = resolve;
       });
     });
+    // The second taker comes while the first holds the lease (after its create was answered).
+    await inside;
     await expect(store.withLease("c/lease", async () => order.push("second in"))).rejects.toThrow(
       ConflictError,
     );

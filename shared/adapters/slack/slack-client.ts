@@ -1,18 +1,10 @@
-import { LogLevel, WebClient } from "@slack/web-api";
+import { WebClient } from "@slack/web-api";
+import { slackClientOptions } from "./slack-client-options";
 
 /**
- * A Slack client that gives up quickly: one retry, short timeouts, rate-limited calls rejected instead
- * of waited out. Its default retry policy keeps trying for 30 minutes, longer than any Lambda lives.
- *
- * Its own module, apart from the bootstrap: the functions load it (and @slack/web-api) when they first
- * post, not at cold start (see createLazyNotifier).
+ * A Slack client built at once, for callers that need it synchronously (the doctor, tests). The
+ * functions build theirs on their first post instead (loadSlackClient, createLazyNotifier).
  */
 export function createSlackClient(token: string, timeoutMs: number, slackApiUrl?: string): WebClient {
-  return new WebClient(token, {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    timeout: timeoutMs,
-    retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300, randomize: true },
-    rejectRateLimitedCalls: true,
-    logLevel: LogLevel.ERROR,
-  });
+  return new WebClient(token, slackClientOptions(timeoutMs, slackApiUrl));
 }
