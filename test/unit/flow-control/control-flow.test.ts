@@ -200,63 +200,52 @@ const WEB = {
   "i-0000000000000000c": "ok",
 } as const;
 
+/**
+ * The world's deps with every read the send waits for held in flight 20 ms (reads made one after another
+ * never overlap), counting how many were in flight at once; `alarms` slows DescribeAlarms too.
+ */
+function overlapping(deps: FlowControlDeps, fleet: FakeFleet, options: { alarms?: boolean } = {}) {
+  const inFlight = new Set<string>();
+  let mostAtOnce = 0;
+  const slow = async <T>(name: string, read: () => Promise<T>): Promise<T> => {
+    inFlight.add(name);
+    mostAtOnce = Math.max(mostAtOnce, inFlight.size);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    inFlight.delete(name);
+    return read();
+  };
+  const state = deps.state;
+  const timed: FlowControlDeps = {
+    ...deps,
+    ...(options.alarms ? { alarms: { read: (names) => slow("alarms", () => alarmStates.read(names)) } } : {}),
+    overrides: { list: () => slow("overrides", () => deps.overrides.list()) },
+    state: {
+      load: (key) => slow(`load ${key}`, () => state.load(key)),
+      save: (key, value, options) => state.save(key, value, options),
+      withLease: (key, work, options) => state.withLease(key, work, options),
+    },
+    inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
+  };
+  return { timed, mostAtOnce: () => mostAtOnce };
+}
+
 describe("handleAlarms", () => {
   it("starts every read the send waits for together: overrides, override memory, fleet state, inventory", async () => {
     const fleet = new FakeFleet({ web: { ...WEB } });
     const { deps } = world(fleet);
-    const inFlight = new Set<string>();
-    let mostAtOnce = 0;
-    // Each read stays in flight for 20 ms: reads made one after another never overlap.
-    const slow = async <T>(name: string, read: () => Promise<T>): Promise<T> => {
-      inFlight.add(name);
-      mostAtOnce = Math.max(mostAtOnce, inFlight.size);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inFlight.delete(name);
-      return read();
-    };
-    const state = deps.state;
-    const timed: FlowControlDeps = {
-      ...deps,
-      overrides: { list: () => slow("overrides", () => deps.overrides.list()) },
-      state: {
-        load: (key) => slow(`load ${key}`, () => state.load(key)),
-        save: (key, value, options) => state.save(key, value, options),
-        withLease: (key, work, options) => state.withLease(key, work, options),
-      },
-      inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
-    };
+    const { timed, mostAtOnce } = overlapping(deps, fleet);
     const [decision] = await handleAlarms(timed, config(), [alarm("overload", "ALARM", 1)]);
     expect(decision?.outcome).toBe("applied");
-    expect(mostAtOnce).toBe(4);
+    expect(mostAtOnce()).toBe(4);
   });
 
   it("confirms the alarm with CloudWatch while the reads are in flight, not before them", async () => {
     const fleet = new FakeFleet({ web: { ...WEB } });
     const { deps } = world(fleet);
-    const inFlight = new Set<string>();
-    let mostAtOnce = 0;
-    const slow = async <T>(name: string, read: () => Promise<T>): Promise<T> => {
-      inFlight.add(name);
-      mostAtOnce = Math.max(mostAtOnce, inFlight.size);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inFlight.delete(name);
-      return read();
-    };
-    const state = deps.state;
-    const timed: FlowControlDeps = {
-      ...deps,
-      alarms: { read: (names) => slow("alarms", () => alarmStates.read(names)) },
-      overrides: { list: () => slow("overrides", () => deps.overrides.list()) },
-      state: {
-        load: (key) => slow(`load ${key}`, () => state.load(key)),
-        save: (key, value, options) => state.save(key, value, options),
-        withLease: (key, work, options) => state.withLease(key, work, options),
-      },
-      inventory: { listInstances: (tag) => slow("inventory", () => fleet.listInstances(tag)) },
-    };
+    const { timed, mostAtOnce } = overlapping(deps, fleet, { alarms: true });
     const [decision] = await handleAlarms(timed, webOnly(), [alarm("overload", "ALARM", 1)]);
     expect(decision?.outcome).toBe("applied");
-    expect(mostAtOnce).toBe(5);
+    expect(mostAtOnce()).toBe(5);
     // A forged notification read in the same round still sends nothing.
     const forged = alarm("overload", "ALARM", 0);
     cloudwatch.set("overload", { name: "overload", state: "OK", updatedAt: ago(0) });
