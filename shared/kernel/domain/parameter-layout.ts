@@ -1,7 +1,8 @@
 /**
  * Every SSM parameter the autopilot keeps, relative to the stage's `parameterPrefix`, named in one place.
- * The layout is also the IAM boundary: each automation writes only under its own area, which is exactly
- * what its role allows (`writableArea`), so a key added here is covered by the role or a test fails.
+ * The layout is also the IAM boundary: each automation writes only under its own area, and its role
+ * allows that area (`writableArea`) or, narrower, exactly the keys named here (the balancer's), so a key
+ * added here is covered by its role or a test fails (test/unit/iam/parameter-layout.test.ts).
  */
 
 /** The automations that keep state, and the area of the parameter tree each one owns. */
