@@ -7,7 +7,7 @@ import {
   runForAlarms,
 } from "../../shared/canary/run-canaries";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { type CanaryRuntime, createCanaryRuntime } from "./deps";
+import type { CanaryRuntime } from "./deps";
 import { parseCanaryEvent } from "./events";
 
 /**
@@ -34,4 +34,6 @@ export function createHandler(runtime: () => Promise<CanaryRuntime>) {
   });
 }
 
-export const handler = createHandler(createCanaryRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() => import("./deps").then((deps) => deps.createCanaryRuntime()));

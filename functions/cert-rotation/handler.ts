@@ -2,7 +2,7 @@ import type { Context } from "aws-lambda";
 import { parseCertRotationEvent } from "../../shared/cert-rotation/acm-event";
 import { rotateCertificates } from "../../shared/cert-rotation/rotate-certificates";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { type CertRotationRuntime, createCertRotationRuntime } from "./deps";
+import type { CertRotationRuntime } from "./deps";
 
 /**
  * Certificate rotation: ACM events, the CloudTrail ImportCertificate record and a daily schedule all
@@ -18,4 +18,6 @@ export function createHandler(runtime: () => Promise<CertRotationRuntime>) {
   });
 }
 
-export const handler = createHandler(createCertRotationRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() => import("./deps").then((deps) => deps.createCertRotationRuntime()));

@@ -1,7 +1,7 @@
 import type { Context } from "aws-lambda";
 import { convergeFleets, handleAlarms } from "../../shared/flow-control/control-fleets";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { createFlowControlRuntime, type FlowControlRuntime } from "./deps";
+import type { FlowControlRuntime } from "./deps";
 import { parseFlowControlEvent } from "./event";
 
 /**
@@ -25,4 +25,6 @@ export function createHandler(runtime: () => Promise<FlowControlRuntime>) {
   });
 }
 
-export const handler = createHandler(createFlowControlRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() => import("./deps").then((deps) => deps.createFlowControlRuntime()));

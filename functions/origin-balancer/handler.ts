@@ -2,7 +2,7 @@ import type { Context } from "aws-lambda";
 import { balanceOrigins } from "../../shared/origin-balancer/balance-origins";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import { parseScheduleEvent } from "../../shared/runtime/schedule-event";
-import { createOriginBalancerRuntime, type OriginBalancerRuntime } from "./deps";
+import type { OriginBalancerRuntime } from "./deps";
 
 /**
  * Origin balancer: EventBridge schedule -> read CloudFront load and Route 53 weights -> decide ->
@@ -17,4 +17,8 @@ export function createHandler(runtime: () => Promise<OriginBalancerRuntime>) {
   });
 }
 
-export const handler = createHandler(createOriginBalancerRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() =>
+  import("./deps").then((deps) => deps.createOriginBalancerRuntime()),
+);

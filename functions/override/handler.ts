@@ -9,7 +9,7 @@ import {
   slackOverrideEnvelopeSchema,
 } from "../../shared/overrides/slack-override-envelope";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
-import { createOverrideRuntime, type OverrideRuntime } from "./deps";
+import type { OverrideRuntime } from "./deps";
 
 /**
  * Override: an operator's manual invoke (`serverless invoke -f override --data '{...}'` or `autopilot
@@ -78,4 +78,6 @@ export function callerOf(context: Pick<Context, "awsRequestId" | "clientContext"
   return { invoker, requestId: context.awsRequestId ?? "local" };
 }
 
-export const handler = createHandler(createOverrideRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() => import("./deps").then((deps) => deps.createOverrideRuntime()));

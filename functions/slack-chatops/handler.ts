@@ -2,7 +2,7 @@ import { InvalidEventError } from "../../shared/errors";
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import { answerSlack } from "../../shared/slack-chatops/answer-slack";
 import { type FunctionUrlEvent, functionUrlEventSchema } from "../../shared/slack-chatops/slack-interaction";
-import { createSlackChatopsRuntime, type SlackChatopsRuntime } from "./deps";
+import type { SlackChatopsRuntime } from "./deps";
 
 /**
  * Slack ChatOps behind a Lambda function URL (auth NONE: Slack cannot sign with SigV4; every request is
@@ -27,4 +27,6 @@ function parseFunctionUrlEvent(event: unknown): FunctionUrlEvent {
   return parsed.data;
 }
 
-export const handler = createHandler(createSlackChatopsRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() => import("./deps").then((deps) => deps.createSlackChatopsRuntime()));

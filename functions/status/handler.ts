@@ -1,7 +1,7 @@
 import { createFunctionHandler } from "../../shared/runtime/function-handler";
 import { readStatus } from "../../shared/status/read-status";
 import { withFailedEvents } from "../../shared/watchdog/read-failed-events";
-import { createStatusRuntime, type StatusRuntime } from "./deps";
+import type { StatusRuntime } from "./deps";
 import { parseStatusRequest } from "./request";
 
 /**
@@ -21,4 +21,6 @@ export function createHandler(runtime: () => Promise<StatusRuntime>) {
   });
 }
 
-export const handler = createHandler(createStatusRuntime);
+// The runtime (AWS clients, adapters, workflow) is imported on the first invocation: it is a chunk of its
+// own in the bundle, so loading the handler compiles only the event parsing and the error handling.
+export const handler = createHandler(() => import("./deps").then((deps) => deps.createStatusRuntime()));

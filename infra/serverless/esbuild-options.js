@@ -1,6 +1,7 @@
 // The production esbuild options of every function bundle, in one place: serverless.yml hands them to
 // serverless-esbuild (custom.esbuild.config) and `npm run bench` builds with the same object, so the
 // benchmark measures exactly what ships.
+const fs = require("node:fs");
 const path = require("node:path");
 
 /**
@@ -24,14 +25,35 @@ const zodEnglishOnly = {
   },
 };
 
-/** serverless-esbuild's option names (`exclude` is its own; everything else goes to esbuild). */
+/**
+ * Bundled CommonJS packages (@slack/web-api and its dependencies) call `require` for Node's own modules;
+ * an ES module has no `require`, so every output file defines one first.
+ */
+const requireForCommonJs =
+  'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
+
+/** serverless-esbuild's option names (`exclude` and `outputFileExtension` are its own; the rest goes to esbuild). */
 const pluginOptions = {
   bundle: true,
   minify: true,
   sourcemap: false,
   target: "node20",
   platform: "node",
-  format: "cjs",
+  // ES modules with code splitting: what a function reaches only through `import()` (its runtime: AWS
+  // clients, adapters and workflow; the Slack client; the SDK's credential providers for profiles, SSO and
+  // web identity, which a Lambda with credentials in its environment never uses) becomes a chunk of its
+  // own, compiled when it is first imported instead of with the handler at every cold start.
+  format: "esm",
+  splitting: true,
+  // `.js`, not `.mjs`: `serverless invoke local` (osls 4) loads only .js and .cjs handlers. The
+  // package.json written next to the function folders says `"type": "module"`, which is how Lambda and
+  // Node tell an ES module `.js` file (see esmPackageJson).
+  outputFileExtension: ".js",
+  // Chunks go next to the handler as handler.chunks/*.js: serverless-esbuild leaves files named after
+  // another function's bundle (`handler.` + anything) out of a function's zip, so each zip carries its own
+  // chunks and no other function's (test/unit/serverless-template.test.ts runs each unpacked zip).
+  chunkNames: "handler.chunks/[name]-[hash]",
+  banner: { js: requireForCommonJs },
   // Prefer ES module builds: they tree-shake, bundles come out ~40% smaller.
   mainFields: ["module", "main"],
   // Bundle the AWS SDK v3 instead of relying on the copy the nodejs22.x runtime ships: its version
@@ -41,18 +63,47 @@ const pluginOptions = {
   keepNames: true,
 };
 
-const plugins = () => [zodEnglishOnly];
+/**
+ * `{"type": "module"}` in the folder above the function's output folder (functions/package.json in the
+ * build and in every zip): the nearest package.json is what makes Lambda's runtime and Node load a `.js`
+ * file as an ES module. Above the output folder, not in it, so that it is one file that every function's
+ * zip carries, rather than one per function that would land in the others' zips too.
+ */
+const esmPackageJson = {
+  name: "esm-package-json",
+  setup(build) {
+    build.onEnd(async (result) => {
+      const { outdir, format, write } = build.initialOptions;
+      if (result.errors.length > 0 || outdir === undefined || format !== "esm" || write === false) return;
+      const file = path.join(path.dirname(outdir), "package.json");
+      await fs.promises.writeFile(file, `${JSON.stringify({ type: "module" })}\n`);
+    });
+  },
+};
 
-/** The options serverless-esbuild passes on to esbuild.build(): its own `exclude` becomes `external`. */
+const plugins = () => [zodEnglishOnly, esmPackageJson];
+
+/**
+ * The options serverless-esbuild passes on to esbuild.build(): its own `exclude` becomes `external` and
+ * `outputFileExtension` becomes `outExtension`. Splitting needs an output directory (`outdir`), not a file.
+ */
 function esbuildOptions() {
-  const { exclude, mainFields, ...rest } = pluginOptions;
-  return { ...rest, mainFields: [...mainFields], external: [...exclude], plugins: plugins() };
+  const { exclude, mainFields, outputFileExtension, banner, ...rest } = pluginOptions;
+  return {
+    ...rest,
+    mainFields: [...mainFields],
+    banner: { ...banner },
+    outExtension: { ".js": outputFileExtension },
+    external: [...exclude],
+    plugins: plugins(),
+  };
 }
 
 // serverless-esbuild calls the module with the serverless instance and merges the result over its defaults.
 module.exports = () => ({
   ...pluginOptions,
   mainFields: [...pluginOptions.mainFields],
+  banner: { ...pluginOptions.banner },
   exclude: [...pluginOptions.exclude],
   plugins: plugins(),
 });
