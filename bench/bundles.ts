@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { type BuildOptions, build, type Plugin } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { repoRoot } from "../sandbox/servers/haproxy-instance";
 
 export { repoRoot };
@@ -14,32 +14,13 @@ export function productionOptions(): BuildOptions {
 }
 
 /**
- * The production options with the cold start as it was before the stage config was compiled at package
- * time: the bootstrap's reader of the compiled JSON is swapped for the YAML parser + full zod schema (the
- * bundle then reads config/<stage>.yml). Measured in the same run to show what compiling bought.
+ * The production options as they were before code splitting: one CommonJS file per function, everything
+ * the handler can reach compiled when it is loaded. Measured in the same run to show what splitting bought.
  */
 export function previousProductionOptions(): BuildOptions {
-  const options = productionOptions();
-  return { ...options, plugins: [...(options.plugins ?? []), yamlAtColdStart] };
+  const { splitting, chunkNames, banner, outExtension, ...options } = productionOptions();
+  return { ...options, format: "cjs" };
 }
-
-/** Which config file each variant's bundle reads at cold start. */
-export type ConfigFormat = "compiled" | "yaml";
-
-const yamlAtColdStart: Plugin = {
-  name: "yaml-at-cold-start",
-  setup(build) {
-    build.onResolve({ filter: /\/config\/compiled-stage-config$/ }, () => ({
-      path: "yaml-at-cold-start",
-      namespace: "yaml-at-cold-start",
-    }));
-    build.onLoad({ filter: /.*/, namespace: "yaml-at-cold-start" }, () => ({
-      contents: `export { parseStageConfig as readCompiledStageConfig } from ${JSON.stringify(path.join(repoRoot, "shared/config/stage-config.ts"))};`,
-      resolveDir: repoRoot,
-      loader: "ts",
-    }));
-  },
-};
 
 /**
  * The baseline: what bundling the same imports gives with esbuild's defaults for node (mainFields
@@ -56,17 +37,39 @@ export function functionNames(): string[] {
 }
 
 export interface BuiltBundle {
+  /** The handler module Lambda loads (functions/<name>/handler.js, with its chunks beside it when split). */
   file: string;
+  /** Every file the build wrote: what the function's zip carries. */
   bytes: number;
+  /** The handler and the chunks it imports statically: what loading the handler compiles. */
+  bytesAtImport: number;
 }
 
 export async function buildBundle(name: string, options: BuildOptions, outDir: string): Promise<BuiltBundle> {
-  const file = path.join(outDir, name, "handler.js");
-  await build({
+  const dir = path.join(outDir, name);
+  const result = await build({
     ...options,
     entryPoints: [path.join(repoRoot, "functions", name, "handler.ts")],
-    outfile: file,
+    outdir: dir,
+    metafile: true,
     logLevel: "error",
   });
-  return { file, bytes: statSync(file).size };
+  const outputs = result.metafile.outputs;
+  // With splitting, every module reached through import() is an entry point of its own too.
+  const entry = Object.keys(outputs).find((file) =>
+    outputs[file]?.entryPoint?.endsWith(`functions/${name}/handler.ts`),
+  );
+  if (entry === undefined) throw new Error(`building ${name}: esbuild reported no entry output`);
+  const loadedAtImport = new Set([entry]);
+  for (const file of loadedAtImport) {
+    for (const edge of outputs[file]?.imports ?? []) {
+      if (edge.kind === "import-statement" && !edge.external) loadedAtImport.add(edge.path);
+    }
+  }
+  const sizeOf = (file: string) => statSync(path.resolve(file)).size;
+  return {
+    file: path.resolve(entry),
+    bytes: Object.keys(outputs).reduce((sum, file) => sum + sizeOf(file), 0),
+    bytesAtImport: [...loadedAtImport].reduce((sum, file) => sum + sizeOf(file), 0),
+  };
 }

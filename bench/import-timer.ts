@@ -12,15 +12,27 @@ export interface ImportSample {
 }
 
 /**
- * Runs in a fresh `node -e` process: times require(bundle), then invokes the handler with a scheduled
+ * Runs in a fresh `node -e` process: times loading the bundle (as Lambda does), then invokes the handler with a scheduled
  * event and stops the clock when its first AWS request (the Slack token from SSM) reaches a local HTTP
  * listener standing in for AWS. That is the cold start a Lambda pays before any real work: config parsed
  * and validated, SDK clients built, credentials resolved, the request signed and sent.
  */
 const CHILD = `
+const file = process.env.BENCH_BUNDLE;
 const t0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
-const mod = require(process.env.BENCH_BUNDLE);
+// As Lambda's Node.js runtime loads a handler: require(), or import() when it is an ES module (a .js file
+// under a package.json saying "type": "module"; require() refuses those).
+const load = () => {
+  try {
+    return Promise.resolve(require(file));
+  } catch (error) {
+    if (error.code !== "ERR_REQUIRE_ESM") throw error;
+    return import(require("node:url").pathToFileURL(file).href);
+  }
+};
+const loaded = load();
+loaded.then((mod) => {
 const t1 = process.hrtime.bigint();
 const cpu = process.cpuUsage(c0);
 const ms = (t) => Number(t - t0) / 1e6;
@@ -36,6 +48,7 @@ server.listen(0, "127.0.0.1", () => {
   Promise.resolve()
     .then(() => mod.handler(event, { getRemainingTimeInMillis: () => 60000 }))
     .catch(() => {});
+});
 });
 `;
 

@@ -10,12 +10,15 @@ export interface MachineInfo {
 
 /** One bundle's measurements: medians over `runs` fresh node processes. */
 export interface BundleMeasure {
+  /** Every file of the bundle: what the function's zip carries. */
   bytes: number;
-  /** require() of the bundle. */
+  /** The handler module and the chunks it imports statically: what loading it compiles. */
+  bytesAtImport?: number;
+  /** Loading the handler as Lambda does: import() of an ES module, require() of CommonJS. */
   importMs: number;
-  /** CPU time of that require() (user + system, all threads): steadier than wall time on a busy machine. */
+  /** CPU time of that load (user + system, all threads): steadier than wall time on a busy machine. */
   importCpuMs: number;
-  /** require() + the cold start until the first AWS request leaves (config validated, clients built). */
+  /** The load + the cold start until the first AWS request leaves (config validated, clients built). */
   readyMs: number | null;
 }
 

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       runs: positive(opts.runs, "--runs"),
       previous: {
         label:
-          "production options with the stage config parsed from YAML and validated with the full schema at cold start (before it was compiled at package time)",
+          "the production options before code splitting (one CommonJS file per function, everything it can reach compiled when it is loaded)",
         options: previousProductionOptions(),
       },
       log,
