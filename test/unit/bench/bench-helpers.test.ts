@@ -98,7 +98,9 @@ describe("the README benchmark table", () => {
   it("states the date, the machine and each function's ratios against their goals", () => {
     const table = renderBenchTable(results);
     expect(table).toContain("2026-12-02: 2 cores (Test CPU)");
-    expect(table).toContain("| flow-control | 1.34 MiB | 78.1 KiB | 4.96 MiB | 0.27x ✓ | 300 ms | 700 ms | 0.43x ✓ |");
+    expect(table).toContain(
+      "| flow-control | 1.34 MiB | 78.1 KiB | 4.96 MiB | 0.27x ✓ | 300 ms | 700 ms | 0.43x ✓ |",
+    );
     expect(table).not.toContain("**Reaction**");
   });
 
