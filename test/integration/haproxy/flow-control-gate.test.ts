@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  flowctlPath,
   type HaproxyInstance,
   haproxyConfigPath,
   httpGet,
@@ -216,6 +217,26 @@ describe.skipIf(skipHaproxyTests())("flow control gate on a real HAProxy", () =>
     const { exitCode, json } = await instance.runFlowctl(["open"], { env });
     expect(exitCode).toBe(code);
     expect(json).toMatchObject({ ok: false, action: "open", changed: false });
+    expect((await instance.status()).mode).toBe("closed");
+  });
+
+  it("stops (exit 8) before acting when flowctl_helper.py is missing or from another version", async () => {
+    expect((await instance.runFlowctl(["close"])).exitCode).toBe(0);
+    const missing = await instance.runFlowctl(["open"], { env: { HELPER_DIR: "/nonexistent" } });
+    expect(missing.exitCode).toBe(8);
+    expect(missing.json.message).toContain("flowctl_helper.py not found in /nonexistent");
+    // A helper left from another release: same file, another protocol number.
+    const other = await mkdtemp(path.join(instance.dir, "helper-"));
+    const helper = await readFile(path.join(path.dirname(flowctlPath), "flowctl_helper.py"), "utf8");
+    expect(helper).toContain('PROTOCOL = "1"');
+    await writeFile(
+      path.join(other, "flowctl_helper.py"),
+      helper.replace('PROTOCOL = "1"', 'PROTOCOL = "2"'),
+    );
+    const skewed = await instance.runFlowctl(["open"], { env: { HELPER_DIR: other } });
+    expect(skewed.exitCode).toBe(8);
+    expect(skewed.json).toMatchObject({ ok: false, action: "open", changed: false });
+    expect(skewed.json.message).toContain("from different versions");
     expect((await instance.status()).mode).toBe("closed");
   });
 
