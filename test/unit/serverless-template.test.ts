@@ -1,12 +1,13 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timeImport } from "../../bench/import-timer";
 import { readCompiledStageConfig } from "../../shared/config/compiled-stage-config";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import { leastPrivilegeViolations } from "../support/least-privilege";
+import { isolatedAwsEnv, runServerless } from "../support/serverless-cli";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -20,19 +21,18 @@ describe("the packaged CloudFormation template", () => {
   let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
   const out = path.join(root, ".serverless");
 
-  beforeAll(() => {
-    execFileSync("npx", ["serverless", "package", "--stage", "sandbox"], {
-      cwd: root,
-      stdio: "pipe",
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "",
-        AWS_ACCESS_KEY_ID: "",
-        AWS_SECRET_ACCESS_KEY: "",
-        SLS_TELEMETRY_DISABLED: "1",
-      },
-      timeout: 240_000,
-    });
+  // A HOME of its own: no ~/.aws profile or real keys can reach the runs below.
+  const home = mkdtempSync(path.join(tmpdir(), "serverless-home-"));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    const packaged = await runServerless(
+      root,
+      ["package", "--stage", "sandbox"],
+      isolatedAwsEnv(home),
+      240_000,
+    );
+    if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
     template = JSON.parse(readFileSync(path.join(out, "cloudformation-template-update-stack.json"), "utf8"));
   }, 240_000);
 
@@ -272,30 +272,16 @@ describe("the packaged CloudFormation template", () => {
   // osls loads a handler with require() and, when Node refuses an ES module, with import(): the package.json
   // beside the functions is what makes that happen. Status answers every section it could not read with
   // the error, so a run against a closed port shows that its runtime chunk was imported and ran.
-  it("runs a function with `serverless invoke local`: the ES module handler and its runtime chunk", () => {
-    const run = spawnSync(
-      "npx",
-      ["serverless", "invoke", "local", "--function", "status", "--stage", "sandbox", "--data", "{}"],
-      {
-        cwd: root,
-        encoding: "utf8",
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "",
-          SLS_TELEMETRY_DISABLED: "1",
-          AWS_ACCESS_KEY_ID: "testing",
-          AWS_SECRET_ACCESS_KEY: "testing",
-          AWS_REGION: "eu-west-1",
-          // Nothing listens on the discard port: every AWS call is refused at once, nothing leaves the host.
-          AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-          AWS_MAX_ATTEMPTS: "1",
-        },
-        timeout: 240_000,
-      },
+  it("runs a function with `serverless invoke local`: the ES module handler and its runtime chunk", async () => {
+    // Nothing listens on the discard port: every AWS call is refused at once, nothing leaves the host.
+    const run = await runServerless(
+      root,
+      ["invoke", "local", "--function", "status", "--stage", "sandbox", "--data", "{}"],
+      { ...isolatedAwsEnv(home, "http://127.0.0.1:9"), AWS_MAX_ATTEMPTS: "1" },
+      240_000,
     );
-    const output = `${run.stdout}${run.stderr}`;
-    expect(output).not.toContain("Exception encountered when loading");
-    expect(output).toMatch(/"overrides": \{\s*"error": "Error: connect ECONNREFUSED 127\.0\.0\.1:9"/);
+    expect(run.output).not.toContain("Exception encountered when loading");
+    expect(run.output).toMatch(/"overrides": \{\s*"error": "Error: connect ECONNREFUSED 127\.0\.0\.1:9"/);
   }, 240_000);
 
   it("points every function at the compiled stage config it ships, holding the validated stage file", () => {
