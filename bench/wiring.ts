@@ -3,7 +3,7 @@ import { buildFlowControlRuntime } from "../functions/flow-control/deps";
 import { createHandler as createFlowControlHandler } from "../functions/flow-control/handler";
 import { buildOriginBalancerRuntime } from "../functions/origin-balancer/deps";
 import { createHandler as createBalancerHandler } from "../functions/origin-balancer/handler";
-import { createSsmClient } from "../shared/adapters/aws/clients";
+import { createSsmClient } from "../shared/adapters/aws/clients/ssm";
 import { createSlackClient } from "../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../shared/adapters/slack/slack-notifier";
 import { parseStageConfig } from "../shared/config/stage-config";

@@ -50,7 +50,7 @@ export function historyCommand(ctx: CliContext, programStage: string | undefined
       }
       // Loaded on demand: the SDK and the simulator are not needed for --help and usage errors.
       const { createCloudFrontMetricsClient } =
-        require("../../shared/adapters/aws/clients") as typeof import("../../shared/adapters/aws/clients");
+        require("../../shared/adapters/aws/clients/cloudwatch") as typeof import("../../shared/adapters/aws/clients/cloudwatch");
       const { createCloudWatchCdnMetrics } =
         require("../../shared/adapters/aws/cloudwatch-cdn-metrics") as typeof import("../../shared/adapters/aws/cloudwatch-cdn-metrics");
       const { readHistory } =

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { createSqsClient } from "../../shared/adapters/aws/clients";
+import { createSqsClient } from "../../shared/adapters/aws/clients/sqs";
 import { createSqsFailedEventQueue } from "../../shared/adapters/aws/sqs-failed-event-queue";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import { failedEventsQueueName } from "../../shared/runtime/failed-events-queue";

@@ -1,14 +1,14 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import {
-  type ClientOptions,
   createCloudFrontMetricsClient,
   createCloudWatchClient,
-  createEc2Client,
-  createElbv2Client,
-  createLambdaClient,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+} from "../../shared/adapters/aws/clients/cloudwatch";
+import { createEc2Client } from "../../shared/adapters/aws/clients/ec2";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createLambdaClient } from "../../shared/adapters/aws/clients/lambda";
+import type { ClientOptions } from "../../shared/adapters/aws/clients/options";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import type { DoctorClients } from "./run-doctor";
 

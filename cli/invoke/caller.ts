@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { createStsClient } from "../../shared/adapters/aws/clients";
+import { createStsClient } from "../../shared/adapters/aws/clients/sts";
 import { osUser } from "./os-user";
 
 /**

@@ -1,6 +1,6 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { SERVICE } from "../../functions/override/deps";
-import { createLambdaClient } from "../../shared/adapters/aws/clients";
+import { createLambdaClient } from "../../shared/adapters/aws/clients/lambda";
 import { FunctionFailedError, type FunctionInvoker } from "./types";
 
 /** Lambda's limit on the base64 client context is 3,583 bytes; a caller ARN is far below it. */

@@ -1,6 +1,6 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import type { Context } from "aws-lambda";
-import { createLambdaClient } from "../../shared/adapters/aws/clients";
+import { createLambdaClient } from "../../shared/adapters/aws/clients/lambda";
 import type { EventReplayer } from "../../shared/watchdog/redrive-failed-events";
 
 /**

@@ -1,4 +1,5 @@
-import { createCloudWatchClient, createElbv2Client } from "../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
 import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
 import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";

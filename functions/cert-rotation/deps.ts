@@ -1,5 +1,7 @@
 import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
-import { createAcmClient, createElbv2Client, createRoute53Client } from "../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../shared/adapters/aws/clients/acm";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";

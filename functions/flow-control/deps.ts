@@ -1,4 +1,5 @@
-import { createCloudWatchClient, createEc2Client } from "../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createEc2Client } from "../../shared/adapters/aws/clients/ec2";
 import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
 import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
 import { createSsmFleetCommands } from "../../shared/adapters/aws/ssm-fleet-commands";

@@ -1,4 +1,5 @@
-import { createCloudFrontMetricsClient, createRoute53Client } from "../../shared/adapters/aws/clients";
+import { createCloudFrontMetricsClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
 import { createCloudWatchCdnMetrics } from "../../shared/adapters/aws/cloudwatch-cdn-metrics";
 import { createRoute53WeightedRecords } from "../../shared/adapters/aws/route53-weighted-records";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";

@@ -1,4 +1,4 @@
-import { createLambdaClient } from "../../shared/adapters/aws/clients";
+import { createLambdaClient } from "../../shared/adapters/aws/clients/lambda";
 import { createLambdaInvoker } from "../../shared/adapters/aws/lambda-invoker";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";

@@ -1,5 +1,5 @@
 import { readSlashCommand } from "../../cli/slack-grammar";
-import { createLambdaClient } from "../../shared/adapters/aws/clients";
+import { createLambdaClient } from "../../shared/adapters/aws/clients/lambda";
 import { createLambdaOverrideDispatcher } from "../../shared/adapters/aws/lambda-override-dispatcher";
 import { createSsmReplayGuard } from "../../shared/adapters/aws/ssm-replay-guard";
 import { readSecret } from "../../shared/adapters/aws/ssm-state-store";

@@ -9,14 +9,12 @@ import path from "node:path";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Context } from "aws-lambda";
-import {
-  createAcmClient,
-  createCloudWatchClient,
-  createEc2Client,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../shared/adapters/aws/clients/acm";
+import { createCloudWatchClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createEc2Client } from "../../shared/adapters/aws/clients/ec2";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";
 import type { TraceMinute } from "../../tools/backtest/trace";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context } from "aws-lambda";
-import { createSsmClient } from "../adapters/aws/clients";
+import { createSsmClient } from "../adapters/aws/clients/ssm";
 import { readSecret } from "../adapters/aws/ssm-state-store";
 import { createLazyNotifier } from "../adapters/slack/lazy-notifier";
 import { loadSlackClient } from "../adapters/slack/slack-client-options";

@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import type { ClientOptions } from "../adapters/aws/clients";
+import type { ClientOptions } from "../adapters/aws/clients/options";
 import { type ColdStart, invocationDeadline } from "./bootstrap";
 
 /**

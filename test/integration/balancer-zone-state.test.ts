@@ -5,11 +5,9 @@ import { balancerStage, type SeededPool, seedPools } from "../../bench/scale-wor
 import { createHandler } from "../../functions/origin-balancer/handler";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import {
-  createCloudFrontMetricsClient,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createCloudFrontMetricsClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import { readBalancerStates, writeZones, zoneWrites } from "../../shared/origin-balancer/balancer-zone-state";

@@ -20,11 +20,9 @@ import {
 } from "../../sandbox/seed/canary-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import {
-  createCloudWatchClient,
-  createElbv2Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
 import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";

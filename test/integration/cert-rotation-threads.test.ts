@@ -10,12 +10,10 @@ import { createHandler } from "../../functions/cert-rotation/handler";
 import { importCertificate, seedCertPair } from "../../sandbox/seed/cert-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import {
-  createAcmClient,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../shared/adapters/aws/clients/acm";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import {
   approvePlan,

@@ -16,12 +16,10 @@ import { importCertificate, type SeededPair, seedCertPair } from "../../sandbox/
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
 import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
-import {
-  createAcmClient,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../shared/adapters/aws/clients/acm";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";
 import { createRoute53AliasPointer } from "../../shared/adapters/aws/route53-alias-pointer";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createRoute53Client, createSsmClient } from "../../shared/adapters/aws/clients";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { runAutopilot as autopilot } from "../support/autopilot-cli";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 

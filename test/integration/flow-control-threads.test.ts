@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FleetWorld, startFleetWorld } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createSsmClient } from "../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { FlowDecision } from "../../shared/flow-control/domain/flow-control-decision";
 import type { IncidentThread } from "../../shared/kernel/domain/incident";

@@ -5,7 +5,7 @@ import { createHandler } from "../../functions/origin-balancer/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createRoute53Client } from "../../shared/adapters/aws/clients";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
 import { scheduledEvent as scheduled } from "../support/events";
 import { motoClientOptions, motoOrSkip } from "../support/moto";
 import { balancerRuntime, lambdaContext as context, sinkSlackClient } from "../support/runtimes";

@@ -22,7 +22,7 @@ import { createHandler as statusHandler } from "../../functions/status/handler";
 import { freeLoopbackPort } from "../../sandbox/servers/free-port";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { signedRequest, slashCommandBody } from "../../sandbox/servers/slack-interactivity";
-import { createSsmClient } from "../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { compileStageConfig } from "../../shared/config/compile-stage-config";
 import { createLogger } from "../../shared/runtime/logger";
 import { captureOutput, startTokenCheckingSlack } from "../support/leak-probes";

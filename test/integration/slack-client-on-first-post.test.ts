@@ -2,7 +2,7 @@ import { PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../sandbox/servers/slack-sink";
-import { createSsmClient } from "../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { slackNotifierFromParameter } from "../../shared/runtime/bootstrap";
 import { createLogger } from "../../shared/runtime/logger";
 import { motoClientOptions, motoOrSkip } from "../support/moto";

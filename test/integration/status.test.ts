@@ -10,12 +10,10 @@ import { importCertificate, type SeededPair, seedCertPair } from "../../sandbox/
 import { launchInstances } from "../../sandbox/seed/fleet-world";
 import { type MotoServer, startMoto } from "../../sandbox/servers/moto-server";
 import { createAcmCertificates } from "../../shared/adapters/aws/acm-certificates";
-import {
-  createAcmClient,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../shared/adapters/aws/clients/acm";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createEc2FleetInventory } from "../../shared/adapters/aws/ec2-fleet-inventory";
 import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2LoadBalancers } from "../../shared/adapters/aws/elbv2-load-balancers";

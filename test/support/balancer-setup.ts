@@ -2,11 +2,9 @@ import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { createHandler } from "../../functions/origin-balancer/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/balancer-world";
-import {
-  createCloudFrontMetricsClient,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createCloudFrontMetricsClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { parameterKeys } from "../../shared/kernel/domain/parameter-layout";
 import type { BalancerDecision } from "../../shared/origin-balancer/domain/balancer-decision";
 import { scheduledEvent } from "./events";

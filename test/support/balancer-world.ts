@@ -9,7 +9,8 @@ import { createHandler as createBalancerHandler } from "../../functions/origin-b
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../sandbox/seed/balancer-world";
 import type { MotoServer } from "../../sandbox/servers/moto-server";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
-import { createRoute53Client, createSsmClient } from "../../shared/adapters/aws/clients";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import type { BalancerDecision } from "../../shared/origin-balancer/domain/balancer-decision";
 import type { OverrideResponse } from "../../shared/overrides/apply-override";

@@ -3,7 +3,9 @@ import { DescribeListenerCertificatesCommand } from "@aws-sdk/client-elastic-loa
 import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { createHandler } from "../../functions/cert-rotation/handler";
 import { importCertificate, seedCertPair } from "../../sandbox/seed/cert-world";
-import { createAcmClient, createElbv2Client, createRoute53Client } from "../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../shared/adapters/aws/clients/acm";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
 import { parseStageConfig } from "../../shared/config/stage-config";
 import { createTestCertificate } from "./certificates";
 import { eventFixture, scheduledEvent } from "./events";

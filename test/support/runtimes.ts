@@ -6,7 +6,8 @@ import { buildCertRotationRuntime, type CertRotationRuntime } from "../../functi
 import { buildFlowControlRuntime, type FlowControlRuntime } from "../../functions/flow-control/deps";
 import { buildOriginBalancerRuntime, type OriginBalancerRuntime } from "../../functions/origin-balancer/deps";
 import type { SlackSink } from "../../sandbox/servers/slack-sink";
-import { type ClientOptions, createSsmClient } from "../../shared/adapters/aws/clients";
+import type { ClientOptions } from "../../shared/adapters/aws/clients/options";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig, type StageConfig } from "../../shared/config/stage-config";

@@ -6,13 +6,11 @@ import { ModifyRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  createCloudWatchClient,
-  createEc2Client,
-  createElbv2Client,
-  createRoute53Client,
-  createSsmClient,
-} from "../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createEc2Client } from "../../shared/adapters/aws/clients/ec2";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../shared/adapters/aws/clients/route53";
+import { createSsmClient } from "../../shared/adapters/aws/clients/ssm";
 import { isTransient, retryTransient } from "../../shared/adapters/aws/retry";
 import { createSlackClient } from "../../shared/adapters/slack/slack-client";
 import {
@@ -221,7 +219,7 @@ describe("fault proxy", () => {
     const out = await putParameter();
     const took = Date.now() - started;
     expect(out.$metadata.attempts).toBe(2);
-    // clients.ts sets a 5 s request timeout; without throwOnRequestTimeout it would wait 30 s.
+    // clients/options.ts sets a 5 s request timeout; without throwOnRequestTimeout it would wait 30 s.
     expect(took).toBeGreaterThanOrEqual(4_500);
     expect(took).toBeLessThan(9_000);
   }, 20_000);

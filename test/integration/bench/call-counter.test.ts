@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CallCounter, startCallCounter, tally } from "../../../bench/call-counter";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
-import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../../shared/adapters/aws/clients/ssm";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { motoClientOptions, motoOrSkip } from "../../support/moto";
 

@@ -8,7 +8,8 @@ import {
   seedCanaryWorld,
   setAlarmState,
 } from "../../../sandbox/seed/canary-world";
-import { createCloudWatchClient, createElbv2Client } from "../../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../../shared/adapters/aws/clients/cloudwatch";
+import { createElbv2Client } from "../../../shared/adapters/aws/clients/elbv2";
 import type { CanaryDecision } from "../../../shared/canary/domain/canary-decision";
 import { parseStageConfig } from "../../../shared/config/stage-config";
 import { scheduledEvent as scheduled } from "../../support/events";

@@ -10,7 +10,8 @@ import {
   seedCanaryWorld,
   setAlarmState,
 } from "../../../sandbox/seed/canary-world";
-import { createCloudWatchClient, createElbv2Client } from "../../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../../shared/adapters/aws/clients/cloudwatch";
+import { createElbv2Client } from "../../../shared/adapters/aws/clients/elbv2";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";
 import { canaryRuntime, handlerFor } from "../../support/runtimes";

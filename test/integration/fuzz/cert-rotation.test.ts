@@ -2,11 +2,9 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../../functions/cert-rotation/handler";
 import { importCertificate, seedCertPair } from "../../../sandbox/seed/cert-world";
-import {
-  createAcmClient,
-  createElbv2Client,
-  createRoute53Client,
-} from "../../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../../shared/adapters/aws/clients/acm";
+import { createElbv2Client } from "../../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../../shared/adapters/aws/clients/route53";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { createTestCertificate } from "../../support/certificates";
 import { motoOrSkip } from "../../support/moto";

@@ -5,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../../functions/flow-control/handler";
 import { putFleetAlarm } from "../../../sandbox/seed/fleet-alarms";
 import { launchInstances } from "../../../sandbox/seed/fleet-world";
-import {
-  createCloudWatchClient,
-  createEc2Client,
-  createSsmClient,
-} from "../../../shared/adapters/aws/clients";
+import { createCloudWatchClient } from "../../../shared/adapters/aws/clients/cloudwatch";
+import { createEc2Client } from "../../../shared/adapters/aws/clients/ec2";
+import { createSsmClient } from "../../../shared/adapters/aws/clients/ssm";
 import { rejectedWith } from "../../support/events";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";

@@ -4,7 +4,7 @@ import type { Context } from "aws-lambda";
 import { expect, vi } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
-import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../../shared/adapters/aws/clients/ssm";
 import { createSlackClient } from "../../../shared/adapters/slack/slack-client";
 import { createSlackNotifier } from "../../../shared/adapters/slack/slack-notifier";
 import { parseStageConfig, type StageConfig } from "../../../shared/config/stage-config";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../../functions/origin-balancer/handler";
 import { putCloudFrontMetrics, seedWeightedRecords } from "../../../sandbox/seed/balancer-world";
-import { createCloudFrontMetricsClient, createRoute53Client } from "../../../shared/adapters/aws/clients";
+import { createCloudFrontMetricsClient } from "../../../shared/adapters/aws/clients/cloudwatch";
+import { createRoute53Client } from "../../../shared/adapters/aws/clients/route53";
 import { createSsmStateStore } from "../../../shared/adapters/aws/ssm-state-store";
 import { motoOrSkip } from "../../support/moto";
 import { snapshotDifferences, snapshotMoto } from "../../support/moto-state";

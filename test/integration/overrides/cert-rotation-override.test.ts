@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../../shared/adapters/aws/clients/ssm";
 import { rotationPair } from "../../support/cert-setup";
 import { type FaultWorld, startFaultWorld } from "../../support/fault-setup";
 import { motoOrSkip } from "../../support/moto";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../../shared/adapters/aws/clients/ssm";
 import { parseStageConfig } from "../../../shared/config/stage-config";
 import type { FlowDecision } from "../../../shared/flow-control/domain/flow-control-decision";
 import { type FaultWorld, startFaultWorld } from "../../support/fault-setup";

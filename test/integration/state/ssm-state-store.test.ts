@@ -1,7 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server";
-import { createSsmClient } from "../../../shared/adapters/aws/clients";
+import { createSsmClient } from "../../../shared/adapters/aws/clients/ssm";
 import {
   createSsmStateStore,
   STANDARD_PARAMETER_MAX_BYTES,

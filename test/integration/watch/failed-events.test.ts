@@ -21,13 +21,11 @@ import { type MotoServer, startMoto } from "../../../sandbox/servers/moto-server
 import { type SlackSink, startSlackSink } from "../../../sandbox/servers/slack-sink";
 import { invokeAsynchronously } from "../../../sandbox/watch/lambda-async";
 import { createAcmCertificates } from "../../../shared/adapters/aws/acm-certificates";
-import {
-  createAcmClient,
-  createEc2Client,
-  createElbv2Client,
-  createRoute53Client,
-  createSqsClient,
-} from "../../../shared/adapters/aws/clients";
+import { createAcmClient } from "../../../shared/adapters/aws/clients/acm";
+import { createEc2Client } from "../../../shared/adapters/aws/clients/ec2";
+import { createElbv2Client } from "../../../shared/adapters/aws/clients/elbv2";
+import { createRoute53Client } from "../../../shared/adapters/aws/clients/route53";
+import { createSqsClient } from "../../../shared/adapters/aws/clients/sqs";
 import { createEc2FleetInventory } from "../../../shared/adapters/aws/ec2-fleet-inventory";
 import { createElbv2ListenerRules } from "../../../shared/adapters/aws/elbv2-listener-rules";
 import { createElbv2LoadBalancers } from "../../../shared/adapters/aws/elbv2-load-balancers";
