@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,25 @@ const root = path.resolve(__dirname, "../..");
 interface Statement {
   Action: string[];
   Resource: unknown;
+}
+
+/**
+ * Every relative module a .js file under `dir` imports, statically or with import(), that is not a file
+ * under `dir`: what would fail only when that import runs (minified esbuild output, so no line breaks
+ * inside a specifier).
+ */
+function unresolvedImports(dir: string): string[] {
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".js"));
+  expect(files.length).toBeGreaterThan(1);
+  return files.flatMap((file) => {
+    const code = readFileSync(path.join(dir, file), "utf8");
+    const specifiers = [...code.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*["'](\.{1,2}\/[^"']+)["']/g)].map(
+      (m) => m[1] as string,
+    );
+    return specifiers
+      .map((specifier) => path.join(path.dirname(file), specifier))
+      .filter((target) => !existsSync(path.join(dir, target)));
+  });
 }
 
 /** Packages the sandbox stage exactly as a user would (offline, no credentials) and reads the template. */
@@ -262,6 +281,8 @@ describe("the packaged CloudFormation template", () => {
           path.join(dir, ".build/config/sandbox.json"),
         );
         expect(sample.readyMs, `${name}: no AWS request within 10 s of the first invocation`).not.toBeNull();
+        // The chunks a run imports later (its other AWS clients, Slack) are in the zip too.
+        expect(unresolvedImports(dir), name).toEqual([]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
