@@ -81,7 +81,41 @@ const esmPackageJson = {
   },
 };
 
-const plugins = () => [zodEnglishOnly, esmPackageJson];
+/**
+ * Two things in each AWS SDK client's generated schemas (dist-es/schemas/schemas_0.js) that every cold
+ * start paid for without using them:
+ *
+ * - Every client registers all of its service's modeled errors when it loads, so that it can
+ *   deserialize each into a class of its own: SSM's 141 error classes and their schemas were ~48 KiB of
+ *   every bundle. Without a registration the SDK throws the service's base exception
+ *   (SSMServiceException...) with the same name, message, $fault and $metadata, and the fields of the
+ *   error's body. Our code tells AWS errors apart by name (shared/adapters/aws/aws-error.ts), as the SDK's
+ *   own retry rules do, so those registrations are left out, and the classes and schemas with them.
+ * - Traits are written with computed keys (`{ [_xN]: _ip }`, `_xN` a string constant), and esbuild keeps
+ *   every statement with a computed key, in case the key has side effects: EC2's schemas (8,861 such keys)
+ *   were ~540 KiB of flow-control's and status' bundles whatever operations they call. Each key naming a
+ *   string constant of the file is written as that string, which means the same, and unused schemas go.
+ *
+ * test/integration/bundles/bundled-sdk-schemas.test.ts runs the bundled SSM and EC2 adapters against moto.
+ */
+const trimAwsSdkSchemas = {
+  name: "trim-aws-sdk-schemas",
+  setup(build) {
+    const schemas = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/;
+    build.onLoad({ filter: schemas }, async (args) => {
+      const source = await fs.promises.readFile(args.path, "utf8");
+      const strings = new Map();
+      for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm))
+        strings.set(name, literal);
+      const contents = source
+        .replace(/^n\d+_registry\.registerError\(\w+\$, \w+\);$/gm, "")
+        .replace(/\[(_\w+)\]:/g, (key, name) => (strings.has(name) ? `${strings.get(name)}:` : key));
+      return { contents, loader: "js", resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+const plugins = () => [zodEnglishOnly, trimAwsSdkSchemas, esmPackageJson];
 
 /**
  * The options serverless-esbuild passes on to esbuild.build(): its own `exclude` becomes `external` and

@@ -4,11 +4,11 @@ import {
   type KeyAlgorithm,
   ListCertificatesCommand,
   ListTagsForCertificateCommand,
-  ResourceNotFoundException,
 } from "@aws-sdk/client-acm";
 import { certificateNames } from "../../cert-rotation/domain/hostnames";
 import type { CertificateFacts } from "../../cert-rotation/domain/types";
 import type { CertificateSummary, Certificates } from "../../ports/certificates";
+import { isAwsError } from "./aws-error";
 import { retryTransient } from "./retry";
 
 export interface AcmOptions {
@@ -85,7 +85,7 @@ export function createAcmCertificates(client: ACMClient, options: AcmOptions): C
         };
         return facts;
       } catch (error) {
-        if (error instanceof ResourceNotFoundException) return undefined;
+        if (isAwsError(error, "ResourceNotFoundException")) return undefined;
         throw error;
       }
     },

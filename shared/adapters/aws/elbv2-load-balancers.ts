@@ -6,11 +6,11 @@ import {
   DescribeTagsCommand,
   type ElasticLoadBalancingV2Client,
   type LoadBalancer,
-  LoadBalancerNotFoundException,
   ModifyListenerCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { BalancerFacts, ListenerFacts } from "../../cert-rotation/domain/types";
 import type { LoadBalancers } from "../../ports/load-balancers";
+import { isAwsError } from "./aws-error";
 import { retryTransient } from "./retry";
 
 export interface Elbv2Options {
@@ -70,7 +70,7 @@ export function createElbv2LoadBalancers(
         balancers = await describeAll(names);
       } catch (error) {
         // A configured name that does not exist: list them all, so the policy can say which one is missing.
-        if (!(error instanceof LoadBalancerNotFoundException) || names === undefined) throw error;
+        if (!isAwsError(error, "LoadBalancerNotFoundException") || names === undefined) throw error;
         balancers = await describeAll();
       }
       const applications = balancers.filter((b) => b.Type === "application" && b.LoadBalancerArn);

@@ -8,6 +8,7 @@ import {
 import { AwsCallError, describeError } from "../../errors";
 import { type InvocationObservation, isFinished } from "../../flow-control/domain/invocation-result";
 import type { FleetCommandRequest, FleetCommands, SendResult, SentCommand } from "../../ports/fleet-commands";
+import { isAwsError } from "./aws-error";
 import { retryTransient } from "./retry";
 
 export interface SsmFleetCommandsOptions {
@@ -70,7 +71,7 @@ export function createSsmFleetCommands(client: SSMClient, options: SsmFleetComma
     } catch (error) {
       // InvalidInstanceId fails the whole call when any one id is not a managed instance (agent never
       // registered, instance just terminated): split the chunk to find it and still reach the others.
-      if ((error as Error).name === "InvalidInstanceId") {
+      if (isAwsError(error, "InvalidInstanceId")) {
         if (ids.length === 1) {
           result.rejected.push({
             instanceId: ids[0] as string,

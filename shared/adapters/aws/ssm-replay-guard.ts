@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import {
   DeleteParameterCommand,
   GetParametersByPathCommand,
-  ParameterAlreadyExists,
   PutParameterCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
@@ -10,6 +9,7 @@ import { parameterKeys } from "../../kernel/domain/parameter-layout";
 import type { ReplayGuard } from "../../ports/slack-chatops";
 import type { Logger } from "../../runtime/logger";
 import { SLACK_TIMESTAMP_WINDOW_SECONDS } from "../../slack-chatops/slack-signature";
+import { isAwsError } from "./aws-error";
 
 /** Pages of 10 looked at per claim when sweeping: human traffic leaves few keys, and the sweep is bounded. */
 const SWEEP_PAGES = 3;
@@ -44,7 +44,7 @@ export function createSsmReplayGuard(
           }),
         );
       } catch (error) {
-        if (error instanceof ParameterAlreadyExists) return "seen";
+        if (isAwsError(error, "ParameterAlreadyExists")) return "seen";
         throw error;
       }
       await sweep(client, path, nowSeconds(), logger);

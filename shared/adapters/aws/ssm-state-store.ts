@@ -4,8 +4,6 @@ import {
   GetParameterCommand,
   GetParametersByPathCommand,
   GetParametersCommand,
-  ParameterAlreadyExists,
-  ParameterNotFound,
   PutParameterCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
@@ -17,6 +15,7 @@ import {
   type StateStore,
   type StoredValue,
 } from "../../ports/state-store";
+import { isAwsError } from "./aws-error";
 
 /**
  * A writer holds a key's lock for at most this long. The holder only re-reads and writes one parameter
@@ -52,7 +51,7 @@ export function createSsmStateStore(
     try {
       return (await client.send(new GetParameterCommand({ Name: name }))).Parameter?.Version;
     } catch (error) {
-      if (error instanceof ParameterNotFound) return undefined;
+      if (isAwsError(error, "ParameterNotFound")) return undefined;
       throw error;
     }
   };
@@ -68,7 +67,7 @@ export function createSsmStateStore(
     try {
       await client.send(new DeleteParameterCommand({ Name: lock }));
     } catch (error) {
-      if (!(error instanceof ParameterNotFound)) throw error;
+      if (!isAwsError(error, "ParameterNotFound")) throw error;
     }
   };
 
@@ -87,7 +86,7 @@ export function createSsmStateStore(
         await put(lock, lease, false);
         return lock;
       } catch (error) {
-        if (!(error instanceof ParameterAlreadyExists)) throw error;
+        if (!isAwsError(error, "ParameterAlreadyExists")) throw error;
         const held = await readLease(lock);
         if (held?.holder === holder) return lock;
         if (held?.expiresAt !== undefined && Date.parse(held.expiresAt) > clock()) {
@@ -107,7 +106,7 @@ export function createSsmStateStore(
       const out = await client.send(new GetParameterCommand({ Name: lock }));
       return JSON.parse(out.Parameter?.Value ?? "{}") as { expiresAt?: string; holder?: string };
     } catch (error) {
-      if (error instanceof ParameterNotFound) return undefined;
+      if (isAwsError(error, "ParameterNotFound")) return undefined;
       throw error;
     }
   };
@@ -120,7 +119,7 @@ export function createSsmStateStore(
         if (text === undefined) return undefined;
         return { value: JSON.parse(text) as T, version: out.Parameter?.Version ?? 0 };
       } catch (error) {
-        if (error instanceof ParameterNotFound) return undefined;
+        if (isAwsError(error, "ParameterNotFound")) return undefined;
         throw error;
       }
     },
@@ -197,7 +196,7 @@ export function createSsmStateStore(
         try {
           return await put(name, text, false);
         } catch (error) {
-          if (!(error instanceof ParameterAlreadyExists)) throw error;
+          if (!isAwsError(error, "ParameterAlreadyExists")) throw error;
           throw new ConflictError(`${name} was created by someone else meanwhile: re-read and retry`, {
             cause: error,
           });

@@ -8,6 +8,8 @@ const EVENT_DRIVEN = ["canary", "cert-rotation", "flow-control", "origin-balance
 interface SplitBundle {
   /** Every source file in the bundle, in any output file. */
   inputs: string[];
+  /** Bytes each source file contributes to the bundle, over all output files. */
+  bytesOf: (source: RegExp) => number;
   /** Source files in the handler module and the chunks it imports statically: compiled when it loads. */
   atImport: string[];
   /** Source files compiled when the first invocation imports the runtime (functions/<name>/deps.ts). */
@@ -44,8 +46,13 @@ async function bundleOf(name: string): Promise<SplitBundle> {
     [...files].flatMap((out) => Object.keys(outputs[out]?.inputs ?? {}));
   const handlerFiles = closure(entryOf(`functions/${name}/handler.ts`));
   const runtimeFiles = closure(entryOf(`functions/${name}/deps.ts`));
+  const contributions = Object.values(outputs).flatMap((out) => Object.entries(out.inputs));
   return {
     inputs: sourcesOf(new Set(Object.keys(outputs))),
+    bytesOf: (source) =>
+      contributions
+        .filter(([file]) => source.test(file))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0),
     atImport: sourcesOf(handlerFiles),
     atFirstInvocation: sourcesOf(new Set([...runtimeFiles].filter((file) => !handlerFiles.has(file)))),
   };
@@ -95,5 +102,14 @@ describe("what the event-driven functions compile at cold start (production bund
       expect(bundle.inputs.some(from(client)), client).toBe(true);
       expect(bundle.atFirstInvocation.filter(from(client)), client).toEqual([]);
     }
+  });
+
+  // infra/serverless/esbuild-options.js (trimAwsSdkSchemas): no AWS SDK client's modeled error classes,
+  // and only the schemas of the operations a function calls (EC2's were ~540 KiB whatever it called).
+  it.each(["flow-control", "status"])("%s: the SDK's schemas trimmed to what is called", async (name) => {
+    const bundle = await bundleOf(name);
+    expect(bundle.bytesOf(/@aws-sdk\/client-[^/]+\/dist-es\/models\/errors\.js$/)).toBe(0);
+    expect(bundle.bytesOf(/@aws-sdk\/client-ssm\/dist-es\/schemas\/schemas_0\.js$/)).toBeLessThan(20_000);
+    expect(bundle.bytesOf(/@aws-sdk\/client-ec2\/dist-es\/schemas\/schemas_0\.js$/)).toBeLessThan(60_000);
   });
 });
