@@ -14,12 +14,15 @@ export function productionOptions(): BuildOptions {
 }
 
 /**
- * The production options as they were before code splitting: one CommonJS file per function, everything
- * the handler can reach compiled when it is loaded. Measured in the same run to show what splitting bought.
+ * The production options without trimming the AWS SDK's generated schemas (every modeled error class
+ * registered, every schema kept): measured in the same run to show what the trimming bought.
  */
-export function previousProductionOptions(): BuildOptions {
-  const { splitting, chunkNames, banner, outExtension, ...options } = productionOptions();
-  return { ...options, format: "cjs" };
+export function untrimmedProductionOptions(): BuildOptions {
+  const options = productionOptions();
+  const plugins = (options.plugins ?? []).filter((p) => p.name !== "trim-aws-sdk-schemas");
+  if (plugins.length === options.plugins?.length)
+    throw new Error("no trim-aws-sdk-schemas plugin to leave out");
+  return { ...options, plugins };
 }
 
 /**
