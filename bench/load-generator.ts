@@ -1,4 +1,6 @@
+import { fork } from "node:child_process";
 import http from "node:http";
+import path from "node:path";
 
 export interface LoadTarget {
   url: string;
@@ -63,6 +65,39 @@ export function startLoad(
       await clients;
       report.durationMs = Date.now() - started;
       return report;
+    },
+  };
+}
+
+/**
+ * The same load from a child process: in the bench's own process its ~1,000 requests a second would share
+ * the event loop with the handler being timed, which no Lambda does (its users load the instances, not
+ * the function). The child is stopped, and killed if it does not answer, when stop() is called.
+ */
+export function startLoadProcess(
+  targets: readonly LoadTarget[],
+  options: { intervalMs: number; maxDurationMs: number },
+): RunningLoad {
+  const child = fork(path.join(__dirname, "load-child.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const report = new Promise<LoadReport>((resolve, reject) => {
+    child.once("message", (message: { report: LoadReport }) => resolve(message.report));
+    child.once("exit", (code) => reject(new Error(`the load process exited (${code}) without its report`)));
+  });
+  report.catch(() => undefined);
+  child.send({ targets, ...options });
+  return {
+    async stop() {
+      child.send("stop");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      try {
+        return await report;
+      } finally {
+        clearTimeout(killer);
+        if (child.exitCode === null) await new Promise((resolve) => child.once("exit", resolve));
+      }
     },
   };
 }

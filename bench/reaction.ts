@@ -11,7 +11,7 @@ import { startSlackSink } from "../sandbox/servers/slack-sink";
 import type { FlowDecision } from "../shared/flow-control/domain/flow-control-decision";
 import { type CallCounter, startCallCounter } from "./call-counter";
 import { alarmNotification, scheduledEvent } from "./events";
-import { startLoad } from "./load-generator";
+import { startLoadProcess } from "./load-generator";
 import type { ReactionResult, ReactionTrial } from "./results";
 import { seedingClients } from "./scale-world";
 import { median } from "./stats";
@@ -104,7 +104,7 @@ export async function benchReaction(options: ReactionOptions): Promise<ReactionR
     // Warm-up: a scheduled converge run with nothing in force sends no command but builds every client.
     await invoke(scheduledEvent(new Date()));
 
-    const load = startLoad(
+    const load = startLoadProcess(
       members.map((m) => ({ url: m.haproxy.frontendUrl, cookie: `${m.haproxy.cookieName}=1` })),
       { intervalMs: options.loadIntervalMs, maxDurationMs: 10 * 60_000 },
     );
