@@ -4,24 +4,17 @@
 require("tsx/cjs");
 // The SDK's Node 20 support warning, off for this command only (why: cli/sdk-warning.ts).
 require("../cli/sdk-warning.ts").quietNodeSupportWarning();
-// tsx for import() too: the functions' wiring imports some adapters when first used (lazyPort), and a
-// local run (`--local`, `--now`) executes that wiring in this process. (tsx's CommonJS register() of
-// its ESM hooks fails; the ES module one works.)
-import("tsx/esm/api")
-  .then(({ register }) => {
-    register();
-    const { runCli } = require("../cli/main.ts");
-    return runCli(process.argv.slice(2), {
-      out: (text) => process.stdout.write(text),
-      err: (text) => process.stderr.write(text),
-    });
-  })
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`autopilot: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 3;
-    },
-  );
+const { runCli } = require("../cli/main.ts");
+
+runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`autopilot: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 3;
+  },
+);

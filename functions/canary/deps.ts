@@ -1,28 +1,25 @@
+import { createCloudWatchClient } from "../../shared/adapters/aws/clients/cloudwatch";
+import { createElbv2Client } from "../../shared/adapters/aws/clients/elbv2";
+import { createCloudWatchAlarmStates } from "../../shared/adapters/aws/cloudwatch-alarm-states";
+import { createElbv2ListenerRules } from "../../shared/adapters/aws/elbv2-listener-rules";
+import { createElbv2TargetHealth } from "../../shared/adapters/aws/elbv2-target-health";
 import { createSsmOverrideStore } from "../../shared/adapters/aws/ssm-override-store";
 import { createSsmStateStore } from "../../shared/adapters/aws/ssm-state-store";
 import type { CanarySectionConfig } from "../../shared/canary/config";
 import type { CanaryDeps } from "../../shared/canary/run-canaries";
 import { readOnce } from "../../shared/kernel/obey-overrides";
-import type { AlarmStates } from "../../shared/ports/alarm-states";
-import type { ListenerRules } from "../../shared/ports/listener-rules";
-import type { TargetHealth } from "../../shared/ports/target-health";
 import {
   type ColdStart,
   coldStart,
   type FunctionRuntime,
   requireSection,
 } from "../../shared/runtime/bootstrap";
-import { lazyPort, loadOnce, type PortMethods } from "../../shared/runtime/lazy-port";
 import { resolveWiring, type Wiring } from "../../shared/runtime/wiring";
 
 export type CanaryRuntime = FunctionRuntime<CanarySectionConfig, CanaryDeps>;
 
 /** Leave this much of the invocation for recording the decision after the AWS work. */
 const RECORD_MARGIN_MS = 5_000;
-
-const ALARM_STATES: PortMethods<AlarmStates> = { read: true };
-const TARGET_HEALTH: PortMethods<TargetHealth> = { read: true };
-const LISTENER_RULES: PortMethods<ListenerRules> = { read: true, write: true };
 
 /** Built once per cold start; clients come from the one shared factory. */
 export async function createCanaryRuntime(): Promise<CanaryRuntime> {
@@ -33,11 +30,9 @@ export async function createCanaryRuntime(): Promise<CanaryRuntime> {
 export function buildCanaryRuntime(base: ColdStart, wiring: Wiring = {}): CanaryRuntime {
   const config = requireSection(base, "canary");
   const { aws, now, deadline: deadlineOf } = resolveWiring(base, wiring, RECORD_MARGIN_MS);
-  // ELBv2 and CloudWatch (their clients are ~60 KiB of the bundle) load while the first SSM reads are in
-  // flight: a run starts with the override listing and the canary's state.
-  const awsPorts = loadOnce(() => import("./aws-ports").then((m) => m.createCanaryAwsPorts(aws)));
-  const alarms = lazyPort(() => awsPorts().then((p) => p.alarms), ALARM_STATES);
-  const health = lazyPort(() => awsPorts().then((p) => p.health), TARGET_HEALTH);
+  const elbv2 = createElbv2Client(aws);
+  const alarms = createCloudWatchAlarmStates(createCloudWatchClient(aws));
+  const health = createElbv2TargetHealth(elbv2);
   const state = createSsmStateStore(base.ssm, base.config.parameterPrefix);
   const overrides = createSsmOverrideStore(base.ssm, base.config.parameterPrefix, state);
   return {
@@ -46,7 +41,7 @@ export function buildCanaryRuntime(base: ColdStart, wiring: Wiring = {}): Canary
     deps: (context) => {
       const deadline = deadlineOf(context);
       return {
-        rules: lazyPort(() => awsPorts().then((p) => p.rules({ deadline })), LISTENER_RULES),
+        rules: createElbv2ListenerRules(elbv2, { deadline }),
         alarms,
         health,
         state,

@@ -193,19 +193,10 @@ export async function runGameday(options: GamedayOptions): Promise<GamedayResult
 
 /** Stops the world, then checks that every process it had started is gone. */
 async function stopAndCount(world: RunningWorld, before: Set<number>): Promise<ProcessCount | undefined> {
-  const started = (descendants() ?? []).filter((p) => !before.has(p.pid) && !typeScriptLoaderService(p));
+  const started = (descendants() ?? []).filter((p) => !before.has(p.pid));
   await world.stop();
   if (descendants() === undefined) return undefined;
   return { started: started.length, left: started.filter((p) => alive(p.pid)) };
-}
-
-/**
- * tsx, which runs the sandbox from TypeScript, compiles with an esbuild service process of its own, and
- * its ES module loader starts another on its first import() of a .ts file: the functions' wiring does
- * that during a scene (lazyPort). It belongs to this process's loader, not to the world, and ends with it.
- */
-function typeScriptLoaderService(process: { command: string }): boolean {
-  return process.command === "esbuild";
 }
 
 /** The last scenario minute: the start plus every scene's gap and length. */

@@ -281,7 +281,7 @@ describe("the packaged CloudFormation template", () => {
           path.join(dir, ".build/config/sandbox.json"),
         );
         expect(sample.readyMs, `${name}: no AWS request within 10 s of the first invocation`).not.toBeNull();
-        // The chunks a run imports later (its other AWS clients, Slack) are in the zip too.
+        // The chunks a run imports later (the Slack client, the SDK's credential providers) are in the zip too.
         expect(unresolvedImports(dir), name).toEqual([]);
       } finally {
         rmSync(dir, { recursive: true, force: true });

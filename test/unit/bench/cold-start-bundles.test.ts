@@ -87,23 +87,6 @@ describe("what the event-driven functions compile at cold start (production bund
     },
   );
 
-  // The first requests of a scheduled run are SSM reads (overrides, state): a function's other clients
-  // are a chunk of their own (functions/<name>/aws-ports.ts), compiled while those reads are in flight.
-  it.each([
-    ["canary", ["@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-cloudwatch"]],
-    [
-      "cert-rotation",
-      ["@aws-sdk/client-elastic-load-balancing-v2", "@aws-sdk/client-acm", "@aws-sdk/client-route-53"],
-    ],
-    ["origin-balancer", ["@aws-sdk/client-cloudwatch", "@aws-sdk/client-route-53"]],
-  ] as const)("%s: clients other than SSM load on their ports' first call", async (name, clients) => {
-    const bundle = await bundleOf(name);
-    for (const client of clients) {
-      expect(bundle.inputs.some(from(client)), client).toBe(true);
-      expect(bundle.atFirstInvocation.filter(from(client)), client).toEqual([]);
-    }
-  });
-
   // infra/serverless/esbuild-options.js (trimAwsSdkSchemas): no AWS SDK client's modeled error classes,
   // and only the schemas of the operations a function calls (EC2's were ~540 KiB whatever it called).
   it.each(["flow-control", "status"])("%s: the SDK's schemas trimmed to what is called", async (name) => {
